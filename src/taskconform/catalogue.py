@@ -1,0 +1,94 @@
+"""Clause catalogues: what each vendor document promises, quoted, and what it leaves open."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from functools import cache
+from typing import Any
+
+import yaml
+
+from .resources import contract_path
+
+__all__ = ["Catalogue", "Clause", "OpenBehaviour", "load_catalogue"]
+
+
+@dataclass(frozen=True)
+class Clause:
+    id: str
+    seed: str
+    section: str
+    quote: tuple[str, ...]
+    rule: str
+
+
+@dataclass(frozen=True)
+class OpenBehaviour:
+    """A behaviour the documents leave open (or contradict themselves on): listed, never asserted."""
+
+    id: str
+    seed: str
+    behaviour: str
+    why_open: str
+    sandbox_choice: str
+
+
+@dataclass(frozen=True)
+class Catalogue:
+    vendor: str
+    title: str
+    spec: str
+    seeds: dict[str, str]
+    clauses: tuple[Clause, ...]
+    not_checkable: tuple[Clause, ...]
+    undocumented: tuple[OpenBehaviour, ...]
+    contradictions: tuple[OpenBehaviour, ...]
+
+    def clause(self, clause_id: str) -> Clause:
+        for clause in self.clauses:
+            if clause.id == clause_id:
+                return clause
+        raise KeyError(clause_id)
+
+    @property
+    def clause_ids(self) -> frozenset[str]:
+        return frozenset(clause.id for clause in self.clauses)
+
+
+_SECTIONS = {"create": "Create Task", "list": "List Tasks", "complete": "Complete Task"}
+
+
+def _clause(raw: dict[str, Any], seeds: dict[str, str], quote_key: str = "rule") -> Clause:
+    return Clause(
+        id=raw["id"],
+        seed=seeds[raw["seed"]],
+        section=_SECTIONS.get(raw["seed"], raw["seed"]),
+        quote=tuple(raw["quote"]),
+        rule=raw.get(quote_key, ""),
+    )
+
+
+def _open(raw: dict[str, Any], seeds: dict[str, str]) -> OpenBehaviour:
+    return OpenBehaviour(
+        id=raw["id"],
+        seed=seeds[raw["seed"]],
+        behaviour=raw["behaviour"],
+        why_open=raw["why_open"],
+        sandbox_choice=raw.get("sandbox_choice", ""),
+    )
+
+
+@cache
+def load_catalogue(vendor: str) -> Catalogue:
+    raw = yaml.safe_load(contract_path(f"{vendor}.yaml").read_text(encoding="utf-8"))
+    seeds: dict[str, str] = raw["seeds"]
+    return Catalogue(
+        vendor=raw["vendor"],
+        title=raw["title"],
+        spec=raw["spec"],
+        seeds=seeds,
+        clauses=tuple(_clause(item, seeds) for item in raw["clauses"]),
+        not_checkable=tuple(_clause(item, seeds, "why") for item in raw.get("not_checkable", [])),
+        undocumented=tuple(_open(item, seeds) for item in raw.get("undocumented", [])),
+        contradictions=tuple(_open(item, seeds) for item in raw.get("contradictions", [])),
+    )

@@ -1,0 +1,134 @@
+"""Response checks: small functions, one rule each, registered in one place.
+
+Every response the suite receives — from fuzzing, probes or the stateful model — passes through
+the checks its vendor maps to clauses for that operation (``Vendor.response_clauses``). A check
+with no clause for an operation does not run there: nothing is asserted without a sentence behind it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator, Mapping
+from dataclasses import dataclass
+from typing import Any
+
+from ..contract import OperationContract
+from ..exchange import Exchange
+from ..findings import Verification
+
+__all__ = [
+    "RESPONSE_CHECKS",
+    "ResponseContext",
+    "body_strings",
+    "response_check",
+    "run_response_checks",
+    "string_values",
+]
+
+
+@dataclass(frozen=True)
+class ResponseContext:
+    operation: OperationContract
+    exchange: Exchange
+    path_params: Mapping[str, Any]
+
+
+ResponseCheck = Callable[[Verification, str, ResponseContext], None]
+RESPONSE_CHECKS: dict[str, ResponseCheck] = {}
+
+
+def response_check(func: ResponseCheck) -> ResponseCheck:
+    RESPONSE_CHECKS[func.__name__] = func
+    return func
+
+
+def run_response_checks(verify: Verification, clauses: Mapping[str, str], context: ResponseContext) -> None:
+    for check_name, clause in clauses.items():
+        RESPONSE_CHECKS[check_name](verify, clause, context)
+
+
+def string_values(node: Any) -> Iterator[str]:
+    """Every string in a JSON document: where an error message sits is undocumented, so look everywhere."""
+    if isinstance(node, str):
+        yield node
+    elif isinstance(node, dict):
+        for value in node.values():
+            yield from string_values(value)
+    elif isinstance(node, list):
+        for value in node:
+            yield from string_values(value)
+
+
+def body_strings(exchange: Exchange) -> set[str]:
+    """The strings of a JSON body, or the whole text of any other body."""
+    body = exchange.json()
+    return set(string_values(body if body is not None else exchange.response.text))
+
+
+@response_check
+def documented_status(verify: Verification, clause: str, ctx: ResponseContext) -> None:
+    status = ctx.exchange.status
+    verify.expect(
+        clause,
+        ctx.operation.status_documented(status),
+        f"one of the documented statuses {', '.join(sorted(ctx.operation.statuses))}",
+        f"{status}",
+        ctx.exchange,
+    )
+
+
+@response_check
+def response_fields(verify: Verification, clause: str, ctx: ResponseContext) -> None:
+    if ctx.exchange.status != 200:
+        return
+    body = ctx.exchange.json()
+    if body is None:
+        verify.expect(clause, False, "a JSON body", ctx.exchange.response.text[:200], ctx.exchange)
+        return
+    errors = ctx.operation.schema_errors(200, body)
+    verify.expect(
+        clause, not errors, "the documented response fields and types", "; ".join(errors[:5]), ctx.exchange
+    )
+
+
+def _expect_documented_message(verify: Verification, clause: str, ctx: ResponseContext, status: int) -> None:
+    if ctx.exchange.status != status:
+        return
+    documented = ctx.operation.messages.get(str(status), ())
+    found = body_strings(ctx.exchange)
+    verify.expect(
+        clause,
+        any(message in found for message in documented),
+        f"the documented message {' or '.join(repr(m) for m in documented)}",
+        ctx.exchange.response.text[:300],
+        ctx.exchange,
+    )
+
+
+@response_check
+def unauthorized_uses_documented_message(verify: Verification, clause: str, ctx: ResponseContext) -> None:
+    """401 has a single documented cause, so every 401 must carry its documented message."""
+    _expect_documented_message(verify, clause, ctx, 401)
+
+
+@response_check
+def not_found_uses_documented_message(verify: Verification, clause: str, ctx: ResponseContext) -> None:
+    """Every documented 404 cause has its own message; a 404 without one of them is undocumented."""
+    _expect_documented_message(verify, clause, ctx, 404)
+
+
+@response_check
+def tasks_belong_to_lead(verify: Verification, clause: str, ctx: ResponseContext) -> None:
+    """No task of another lead (or account) may appear in an answer about this lead."""
+    if ctx.exchange.status != 200 or "lead_id" not in ctx.path_params:
+        return
+    lead = ctx.path_params["lead_id"]
+    data = (ctx.exchange.json() or {}).get("data")
+    tasks = data.get("rows", []) if isinstance(data, dict) and "rows" in data else [data]
+    owners = [task.get("customer_id") for task in tasks if isinstance(task, dict)]
+    verify.expect(
+        clause,
+        all(owner == lead for owner in owners),
+        f"customer_id {lead} on every task",
+        f"customer_id values {sorted(set(map(str, owners)))}",
+        ctx.exchange,
+    )

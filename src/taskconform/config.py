@@ -1,0 +1,269 @@
+"""The target configuration: one TOML file, secrets only through named environment variables.
+
+Unknown keys are errors because a typo (``lead_idz``) would otherwise silently skip checks.
+Vendor sections are described by data (``SectionSpec``) so that a new vendor adds a table of
+fields, not a new parser.
+"""
+
+from __future__ import annotations
+
+import math
+import os
+import tomllib
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+from urllib.parse import urlsplit
+
+from .errors import ConfigError
+
+__all__ = [
+    "FieldSpec",
+    "RunSettings",
+    "SectionSpec",
+    "TargetConfig",
+    "VendorTarget",
+    "assignee_table",
+    "env_var",
+    "http_url",
+    "id_list",
+    "load_config",
+    "optional_id_list",
+    "parse_config",
+    "positive_int",
+    "positive_number",
+]
+
+Parser = Callable[[str, Any], Any]
+
+
+def _where(section: str, key: str) -> str:
+    return f"[{section}] {key}"
+
+
+def http_url(where: str, value: Any) -> str:
+    if (
+        not isinstance(value, str)
+        or urlsplit(value).scheme not in ("http", "https")
+        or not urlsplit(value).netloc
+    ):
+        raise ConfigError(f'{where} = {value!r} is not an http(s) URL; write it as "https://host/prefix"')
+    return value.rstrip("/")
+
+
+def env_var(where: str, value: Any) -> str:
+    if not isinstance(value, str) or not value.isidentifier():
+        raise ConfigError(f'{where} must name an environment variable, e.g. "SF_API_KEY"')
+    return value
+
+
+def id_list(where: str, value: Any) -> tuple[int, ...]:
+    if not isinstance(value, list) or not value:
+        raise ConfigError(f"{where} must be a non-empty list of numeric ids, e.g. [1001, 1002]")
+    for item in value:
+        if isinstance(item, bool) or not isinstance(item, int):
+            raise ConfigError(f"{where} holds {item!r}, which is not a whole number; list numeric ids only")
+    if len(set(value)) != len(value):
+        raise ConfigError(f"{where} lists an id twice; list each id once")
+    return tuple(value)
+
+
+def optional_id_list(where: str, value: Any) -> tuple[int, ...]:
+    return () if value == [] else id_list(where, value)
+
+
+def assignee_table(where: str, value: Any) -> dict[int, int | None]:
+    if not isinstance(value, dict):
+        raise ConfigError(f'{where} must be a table of lead id to user id, e.g. {{ "1001" = 678 }}')
+    assignees: dict[int, int | None] = {}
+    for lead, user in value.items():
+        if not lead.isdigit() or isinstance(user, bool) or not isinstance(user, int):
+            raise ConfigError(
+                f"{where} entry {lead!r} = {user!r} must map a numeric lead id to a numeric user id"
+            )
+        assignees[int(lead)] = user
+    return assignees
+
+
+def positive_number(where: str, value: Any) -> float:
+    if (
+        isinstance(value, bool)
+        or not isinstance(value, int | float)
+        or not math.isfinite(value)
+        or value <= 0
+    ):
+        raise ConfigError(f"{where} = {value!r} must be a positive number")
+    return float(value)
+
+
+def positive_int(where: str, value: Any) -> int:
+    if isinstance(value, bool) or not isinstance(value, int) or value <= 0:
+        raise ConfigError(f"{where} = {value!r} must be a positive whole number")
+    return value
+
+
+@dataclass(frozen=True)
+class FieldSpec:
+    parse: Parser
+    required: bool = True
+    default: Any = None
+
+
+@dataclass(frozen=True)
+class SectionSpec:
+    """The keys a vendor section accepts; ``secrets`` are keys whose value names an env var holding a key."""
+
+    fields: Mapping[str, FieldSpec]
+    secrets: tuple[str, ...] = ("api_key_env",)
+    disjoint: tuple[tuple[str, str], ...] = ()
+
+
+@dataclass(frozen=True)
+class VendorTarget:
+    """One configured vendor: its parsed options and the secret values resolved from the environment."""
+
+    vendor: str
+    base_url: str
+    options: Mapping[str, Any]
+    secrets: Mapping[str, str] = field(repr=False)
+
+    def secret(self, option: str) -> str:
+        return self.secrets[self.options[option]]
+
+    def redacted(self) -> dict[str, Any]:
+        """The section as written in the file: env var names, never their values."""
+        return {"base_url": self.base_url, **{k: _jsonable(v) for k, v in self.options.items()}}
+
+
+def _jsonable(value: Any) -> Any:
+    if isinstance(value, tuple):
+        return list(value)
+    if isinstance(value, dict):
+        return {str(k): v for k, v in value.items()}
+    return value
+
+
+@dataclass(frozen=True)
+class RunSettings:
+    clock_tolerance_s: float = 5.0
+    request_timeout_s: float = 10.0
+    race_concurrency: int = 8
+
+
+RUN_SECTION: Mapping[str, FieldSpec] = {
+    "clock_tolerance_s": FieldSpec(positive_number, required=False, default=5.0),
+    "request_timeout_s": FieldSpec(positive_number, required=False, default=10.0),
+    "race_concurrency": FieldSpec(positive_int, required=False, default=8),
+}
+
+
+@dataclass(frozen=True)
+class TargetConfig:
+    vendors: Mapping[str, VendorTarget]
+    run: RunSettings
+    skipped_sections: tuple[str, ...] = ()
+    source: str = "<memory>"
+
+    def secret_values(self) -> dict[str, str]:
+        """Every secret of the run, keyed by value, naming the environment variable that holds it."""
+        return {value: name for target in self.vendors.values() for name, value in target.secrets.items()}
+
+
+def _parse_fields(section: str, raw: Mapping[str, Any], spec: Mapping[str, FieldSpec]) -> dict[str, Any]:
+    unknown = sorted(set(raw) - set(spec))
+    if unknown:
+        raise ConfigError(
+            f"[{section}] has unknown key {unknown[0]!r}; the keys it takes are: {', '.join(spec)}"
+        )
+    parsed: dict[str, Any] = {}
+    for key, field_spec in spec.items():
+        if key in raw:
+            parsed[key] = field_spec.parse(_where(section, key), raw[key])
+        elif field_spec.required:
+            raise ConfigError(f"[{section}] is missing the required key {key!r}")
+        else:
+            parsed[key] = field_spec.default
+    return parsed
+
+
+def _resolve_secret(section: str, key: str, env_name: str, environ: Mapping[str, str]) -> str:
+    value = environ.get(env_name, "")
+    if not value.strip():
+        state = "is empty" if env_name in environ else "is not set"
+        raise ConfigError(
+            f"[{section}] {key} names ${env_name}, which {state}; export {env_name} with the API key"
+        )
+    return value
+
+
+def _parse_vendor(vendor: str, raw: Any, spec: SectionSpec, environ: Mapping[str, str]) -> VendorTarget:
+    if not isinstance(raw, dict):
+        raise ConfigError(f"[{vendor}] must be a table")
+    parsed = _parse_fields(vendor, raw, {"base_url": FieldSpec(http_url), **spec.fields})
+    for left, right in spec.disjoint:
+        shared = sorted(set(parsed[left] or ()) & set(parsed[right] or ()))
+        if shared:
+            raise ConfigError(
+                f"[{vendor}] lists {shared[0]} in both {left} and {right}; an id is ours or foreign, not both"
+            )
+    secrets = {
+        parsed[key]: _resolve_secret(vendor, key, parsed[key], environ)
+        for key in spec.secrets
+        if parsed.get(key)
+    }
+    base_url = parsed.pop("base_url")
+    return VendorTarget(vendor=vendor, base_url=base_url, options=parsed, secrets=secrets)
+
+
+def parse_config(
+    document: Mapping[str, Any],
+    sections: Mapping[str, SectionSpec],
+    known_vendors: tuple[str, ...] = (),
+    environ: Mapping[str, str] | None = None,
+    source: str = "<memory>",
+) -> TargetConfig:
+    """Validate a parsed TOML document; ``known_vendors`` are vendors this version cannot test yet."""
+    environ = os.environ if environ is None else environ
+    vendors: dict[str, VendorTarget] = {}
+    skipped: list[str] = []
+    run = RunSettings()
+    for name, raw in document.items():
+        if name == "run":
+            if not isinstance(raw, dict):
+                raise ConfigError("[run] must be a table")
+            run = RunSettings(**_parse_fields("run", raw, RUN_SECTION))
+        elif name in sections:
+            vendors[name] = _parse_vendor(name, raw, sections[name], environ)
+        elif name in known_vendors:
+            skipped.append(name)
+        else:
+            raise ConfigError(
+                f"unknown section [{name}]; sections are [run] and the vendors {', '.join(sorted(sections))}"
+            )
+    if not vendors:
+        raise ConfigError(f"{source} configures no vendor; add a section such as [{next(iter(sections))}]")
+    return TargetConfig(vendors=vendors, run=run, skipped_sections=tuple(skipped), source=source)
+
+
+def load_config(
+    path: Path,
+    sections: Mapping[str, SectionSpec],
+    known_vendors: tuple[str, ...] = (),
+    environ: Mapping[str, str] | None = None,
+) -> TargetConfig:
+    try:
+        text = path.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        raise ConfigError(
+            f"config file {path} does not exist; pass --config with the path of a TOML file"
+        ) from None
+    except OSError as exc:
+        raise ConfigError(
+            f"config file {path} cannot be read ({exc.strerror}); check its permissions"
+        ) from None
+    try:
+        document = tomllib.loads(text)
+    except tomllib.TOMLDecodeError as exc:
+        raise ConfigError(f"config file {path} is not valid TOML ({exc}); fix the syntax") from None
+    return parse_config(document, sections, known_vendors, environ, source=str(path))

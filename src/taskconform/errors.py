@@ -1,0 +1,22 @@
+"""The three ways a run can end other than "conforms", kept apart so none is mistaken for another.
+
+A contract violation is the target's fault; a configuration error is the user's; an
+infrastructure failure (target down, reset, timeout, rate limit never lifted) is nobody's verdict
+and must never be reported as a violation.
+"""
+
+from __future__ import annotations
+
+__all__ = ["ConfigError", "InfrastructureError", "UsageError"]
+
+
+class UsageError(Exception):
+    """Bad command line or configuration: exit 2 with one line naming the problem and the fix."""
+
+
+class ConfigError(UsageError):
+    """The target configuration cannot be used as written."""
+
+
+class InfrastructureError(Exception):
+    """The target could not be exercised (unreachable, reset, timed out): exit 3, never a clause failure."""

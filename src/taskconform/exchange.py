@@ -1,0 +1,97 @@
+"""A recorded HTTP exchange: the evidence attached to every finding, and its curl reproduction."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from typing import Any
+
+from .redaction import Redactor
+
+__all__ = ["Exchange", "RecordedRequest", "RecordedResponse"]
+
+_BODY_LIMIT = 4000
+_TRANSPORT_HEADERS = {"content-length", "host", "accept-encoding", "connection", "user-agent", "accept"}
+
+
+@dataclass(frozen=True)
+class RecordedRequest:
+    method: str
+    url: str
+    headers: dict[str, str]
+    body: bytes | None
+
+
+@dataclass(frozen=True)
+class RecordedResponse:
+    status: int
+    headers: dict[str, str]
+    body: bytes
+    elapsed_ms: float
+
+    def json(self) -> Any:
+        return json.loads(self.body)
+
+    def json_or_none(self) -> Any:
+        try:
+            return self.json()
+        except ValueError:
+            return None
+
+    @property
+    def text(self) -> str:
+        return self.body.decode("utf-8", errors="replace")
+
+
+@dataclass(frozen=True)
+class Exchange:
+    request: RecordedRequest
+    response: RecordedResponse
+
+    @property
+    def status(self) -> int:
+        return self.response.status
+
+    def json(self) -> Any:
+        return self.response.json_or_none()
+
+    def request_line(self) -> str:
+        return f"{self.request.method} {self.request.url}"
+
+    def curl(self, redactor: Redactor) -> str:
+        """A shell command that replays the request, secrets as ``${ENV}`` references."""
+        words = ["curl", "-sS", "-X", self.request.method, redactor.shell_word(self.request.url)]
+        for name, value in self.request.headers.items():
+            if name.lower() not in _TRANSPORT_HEADERS:
+                words += ["-H", redactor.shell_word(f"{name}: {value}")]
+        if self.request.body is not None:
+            body = self.request.body.decode("utf-8", errors="replace")
+            words += ["--data-binary", redactor.shell_word(body)]
+        return " ".join(words)
+
+    def to_dict(self, redactor: Redactor) -> dict[str, Any]:
+        return {
+            "request": {
+                "method": self.request.method,
+                "url": redactor.redact(self.request.url),
+                "headers": {k: redactor.redact(v) for k, v in self.request.headers.items()},
+                "body": None if self.request.body is None else redactor.redact(_clip(self.request.body)),
+            },
+            "response": {
+                "status": self.response.status,
+                "headers": {k: redactor.redact(v) for k, v in self.response.headers.items()},
+                "body": redactor.redact(_clip(self.response.body)),
+                "elapsed_ms": round(self.response.elapsed_ms, 1),
+            },
+            "curl": self.curl(redactor),
+        }
+
+    def describe(self, redactor: Redactor) -> str:
+        """A short human rendering for pytest's failure output."""
+        body = _clip(self.response.body, 600)
+        return redactor.redact(f"{self.request_line()}\n  -> {self.response.status} {body}")
+
+
+def _clip(body: bytes, limit: int = _BODY_LIMIT) -> str:
+    text = body.decode("utf-8", errors="replace")
+    return text if len(text) <= limit else text[:limit] + f"… [{len(text) - limit} more characters]"

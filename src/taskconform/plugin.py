@@ -1,0 +1,207 @@
+"""The pytest plugin that turns the conformance suite into per-clause verdicts and reports.
+
+It is inert unless ``--target-config`` is given, so installing taskconform never changes other
+pytest runs. Each test declares the clauses it checks (``@pytest.mark.clause``); at run time it
+records which clauses it actually exercised and which it found broken. Workers send that record to
+the controller in ``user_properties`` (the one channel pytest-xdist serialises), and the controller
+writes the reports once, at the end.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Generator, Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from .config import load_config
+from .errors import ConfigError, InfrastructureError
+from .findings import ContractViolation, Verification
+from .profiles import PROFILES
+from .reports.writer import RunCollector, TestRecord, new_run_id
+from .session import RunState
+from .target import Target
+from .vendors import KNOWN_VENDORS, vendor_sections
+
+__all__ = ["RUN_STATE"]
+
+RUN_STATE = pytest.StashKey[RunState]()
+_RECORD_KEY = "taskconform"
+
+
+def pytest_addoption(parser: pytest.Parser) -> None:
+    group = parser.getgroup("taskconform", "API conformance (taskconform)")
+    group.addoption("--target-config", metavar="FILE", help="TOML target configuration; enables the suite")
+    group.addoption("--conformance-profile", choices=sorted(PROFILES), default="quick")
+    group.addoption(
+        "--conformance-vendor",
+        action="append",
+        default=[],
+        metavar="NAME",
+        help="test only this vendor (repeatable); default: every configured vendor",
+    )
+    group.addoption("--conformance-report-dir", metavar="DIR", default="reports")
+    group.addoption("--conformance-run-id", metavar="ID", default=None)
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    config.addinivalue_line("markers", "clause(*ids): the catalogue clauses a test checks")
+    config.addinivalue_line("markers", "vendor(name): the vendor a test belongs to")
+    path = config.getoption("--target-config")
+    if not path:
+        return
+    try:
+        target_config = load_config(Path(path), vendor_sections(), KNOWN_VENDORS)
+    except ConfigError as exc:
+        raise pytest.UsageError(str(exc)) from None
+    requested = tuple(config.getoption("--conformance-vendor")) or tuple(target_config.vendors)
+    unknown = [name for name in requested if name not in target_config.vendors]
+    if unknown:
+        raise pytest.UsageError(f"vendor {unknown[0]!r} is not configured in {path}")
+    state = RunState(target_config, PROFILES[config.getoption("--conformance-profile")], requested)
+    config.stash[RUN_STATE] = state
+    if not hasattr(config, "workerinput"):
+        run_id = config.getoption("--conformance-run-id") or new_run_id()
+        collector = RunCollector(state, run_id, Path(config.getoption("--conformance-report-dir")))
+        config.pluginmanager.register(_ReportingPlugin(collector), "taskconform-reporting")
+
+
+def _state(config: pytest.Config) -> RunState:
+    if RUN_STATE not in config.stash:
+        raise pytest.UsageError("the conformance suite needs --target-config FILE")
+    return config.stash[RUN_STATE]
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    if RUN_STATE not in config.stash:
+        return
+    selected = set(config.stash[RUN_STATE].selected)
+    keep, drop = [], []
+    for item in items:
+        marker = item.get_closest_marker("vendor")
+        (keep if marker is None or marker.args[0] in selected else drop).append(item)
+    if drop:
+        config.hook.pytest_deselected(items=drop)
+        items[:] = keep
+
+
+@pytest.fixture(scope="session")
+def run_state(request: pytest.FixtureRequest) -> Iterator[RunState]:
+    state = _state(request.config)
+    yield state
+    state.close()
+
+
+_VERIFY = pytest.StashKey[Verification]()
+
+
+@pytest.fixture
+def verify(run_state: RunState, request: pytest.FixtureRequest) -> Verification:
+    verification = Verification(run_state.redactor)
+    request.node.stash[_VERIFY] = verification
+    return verification
+
+
+def _target(run_state: RunState, name: str) -> Target:
+    try:
+        return run_state.target(name)
+    except ConfigError as exc:
+        pytest.exit(str(exc), returncode=pytest.ExitCode.USAGE_ERROR)
+
+
+@pytest.fixture
+def target(run_state: RunState, vendor_name: str) -> Target:
+    return _target(run_state, vendor_name)
+
+
+@pytest.fixture
+def superfone(run_state: RunState) -> Target:
+    return _target(run_state, "superfone")
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_pyfunc_call(pyfuncitem: pytest.Function) -> Generator[None, object, object]:
+    """Findings recorded but not raised by the test body still fail it: no check can be forgotten."""
+    result = yield
+    verification = pyfuncitem.stash.get(_VERIFY, None)
+    if verification is not None:
+        verification.settle()
+    return result
+
+
+def _violations(exc: BaseException) -> list[ContractViolation]:
+    if isinstance(exc, ContractViolation):
+        return [exc]
+    if isinstance(exc, BaseExceptionGroup):
+        return [found for inner in exc.exceptions for found in _violations(inner)]
+    return []
+
+
+def _infrastructure(exc: BaseException) -> InfrastructureError | None:
+    if isinstance(exc, InfrastructureError):
+        return exc
+    if isinstance(exc, BaseExceptionGroup):
+        for inner in exc.exceptions:
+            if found := _infrastructure(inner):
+                return found
+    cause = exc.__cause__ or exc.__context__
+    return _infrastructure(cause) if cause is not None else None
+
+
+def _record(item: pytest.Item, call: pytest.CallInfo[None], state: RunState) -> TestRecord:
+    verification = item.stash.get(_VERIFY, None)
+    vendor = item.get_closest_marker("vendor")
+    record = TestRecord(
+        name=item.name,
+        vendor=vendor.args[0] if vendor else "",
+        declared=sorted({c for marker in item.iter_markers("clause") for c in marker.args}),
+        exercised=sorted(verification.exercised) if verification else [],
+    )
+    if call.excinfo is None:
+        return record
+    exc = call.excinfo.value
+    if call.excinfo.errisinstance(pytest.skip.Exception):
+        record.skipped = state.redactor.redact(str(exc))
+    elif violations := _violations(exc):
+        record.findings = [f.to_dict(state.redactor) for v in violations for f in v.findings]
+    elif infrastructure := _infrastructure(exc):
+        record.error = ("infrastructure", state.redactor.redact(str(infrastructure)))
+    else:
+        record.error = ("suite", state.redactor.redact(f"{type(exc).__name__}: {exc}"))
+    return record
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo[None]) -> Generator[None, Any, Any]:
+    report = yield
+    state = item.config.stash.get(RUN_STATE, None)
+    if state is None or item.get_closest_marker("clause") is None:
+        return report
+    if call.when == "call" or (call.when == "setup" and call.excinfo is not None):
+        report.user_properties.append((_RECORD_KEY, json.dumps(_record(item, call, state).to_dict())))
+        if call.excinfo is not None and _infrastructure(call.excinfo.value):
+            item.session.shouldstop = "target unreachable; stopping the run"
+    return report
+
+
+class _ReportingPlugin:
+    """Controller-side: gathers every test's record and writes the reports when the session ends."""
+
+    def __init__(self, collector: RunCollector) -> None:
+        self.collector = collector
+
+    def pytest_runtest_logreport(self, report: pytest.TestReport) -> None:
+        for key, value in report.user_properties:
+            if key == _RECORD_KEY:
+                self.collector.add(TestRecord.from_dict(json.loads(value)))
+
+    def pytest_sessionfinish(self, session: pytest.Session, exitstatus: int) -> None:
+        report_dir = self.collector.finish(interrupted=exitstatus == pytest.ExitCode.INTERRUPTED)
+        terminal = session.config.pluginmanager.get_plugin("terminalreporter")
+        if terminal is not None:
+            terminal.write_line("")
+            for line in self.collector.summary_lines():
+                terminal.write_line(line)
+            terminal.write_line(f"reports: {report_dir}")

@@ -1,0 +1,45 @@
+"""Run profiles: how much each kind of check explores. ``quick`` is the pre-merge gate."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+__all__ = ["PROFILES", "Profile"]
+
+
+@dataclass(frozen=True)
+class Profile:
+    name: str
+    fuzz_examples: int
+    stateful_examples: int
+    stateful_steps: int
+    page_sizes: tuple[int, ...]
+    race_rounds: int
+
+
+PROFILES: dict[str, Profile] = {
+    "quick": Profile(
+        "quick",
+        fuzz_examples=15,
+        stateful_examples=8,
+        stateful_steps=12,
+        page_sizes=(1, 2, 3, 7, 20),
+        race_rounds=1,
+    ),
+    "standard": Profile(
+        "standard",
+        fuzz_examples=60,
+        stateful_examples=30,
+        stateful_steps=25,
+        page_sizes=tuple(range(1, 21)),
+        race_rounds=3,
+    ),
+    "thorough": Profile(
+        "thorough",
+        fuzz_examples=250,
+        stateful_examples=100,
+        stateful_steps=40,
+        page_sizes=tuple(range(1, 21)),
+        race_rounds=10,
+    ),
+}

@@ -1,0 +1,1 @@
+"""Renderers that turn a run's report.json into human-facing artefacts."""

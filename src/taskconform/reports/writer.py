@@ -1,0 +1,220 @@
+"""From test records to per-clause verdicts, and from verdicts to report.json, junit.xml and report.html.
+
+A clause fails when any test found it broken, passes when some test exercised it without finding
+it broken, and is ``not-run`` otherwise. A run whose target failed (or whose suite crashed) is
+``incomplete`` whatever else it found: it certifies nothing.
+"""
+
+from __future__ import annotations
+
+import json
+import shutil
+import uuid
+from dataclasses import asdict, dataclass, field
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+from .. import __version__
+from ..catalogue import Catalogue, load_catalogue
+from ..session import RunState
+from .html import render_html
+from .junit import render_junit
+
+__all__ = ["RunCollector", "TestRecord", "new_run_id"]
+
+
+@dataclass
+class TestRecord:
+    name: str
+    vendor: str
+    declared: list[str]
+    exercised: list[str]
+    findings: list[dict[str, Any]] = field(default_factory=list)
+    skipped: str | None = None
+    error: tuple[str, str] | None = None
+
+    def to_dict(self) -> dict[str, Any]:
+        return asdict(self)
+
+    @classmethod
+    def from_dict(cls, raw: dict[str, Any]) -> TestRecord:
+        error = raw.get("error")
+        return cls(**{**raw, "error": tuple(error) if error else None})
+
+
+def new_run_id() -> str:
+    """Sortable by time (the HTML report links to the previous run by this order), unique by suffix."""
+    return datetime.now(UTC).strftime("%Y%m%dT%H%M%SZ") + "-" + uuid.uuid4().hex[:4]
+
+
+def _now() -> datetime:
+    return datetime.now(UTC)
+
+
+def _iso(moment: datetime) -> str:
+    return moment.strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+class RunCollector:
+    def __init__(self, state: RunState, run_id: str, report_root: Path) -> None:
+        self.state = state
+        self.run_id = run_id
+        self.report_root = report_root
+        self.started = _now()
+        self.records: list[TestRecord] = []
+        self.report: dict[str, Any] = {}
+
+    def add(self, record: TestRecord) -> None:
+        self.records.append(record)
+
+    def _clause_entry(self, catalogue: Catalogue, clause_id: str) -> dict[str, Any]:
+        clause = catalogue.clause(clause_id)
+        records = [r for r in self.records if r.vendor == catalogue.vendor]
+        failures = [
+            {
+                **finding,
+                "check": record.name,
+                "message": finding["expected"],
+                "reproduction": _script(finding),
+            }
+            for record in records
+            for finding in record.findings
+            if finding["clause"] == clause_id
+        ]
+        checks = sorted({r.name for r in records if clause_id in r.declared or clause_id in r.exercised})
+        exercised = any(clause_id in r.exercised for r in records)
+        verdict = "fail" if failures else "pass" if exercised else "not-run"
+        return {
+            "id": clause.id,
+            "section": clause.section,
+            "seed": clause.seed,
+            "quote": list(clause.quote),
+            "rule": clause.rule,
+            "verdict": verdict,
+            "checks": checks,
+            "failures": failures,
+        }
+
+    def _vendor_entry(self, name: str) -> dict[str, Any]:
+        catalogue = load_catalogue(name)
+        clauses = [self._clause_entry(catalogue, clause.id) for clause in catalogue.clauses]
+        return {
+            "vendor": name,
+            "title": catalogue.title,
+            "base_url": self.state.config.vendors[name].base_url,
+            "config": self.state.config.vendors[name].redacted(),
+            "summary": _count(clauses),
+            "clauses": clauses,
+            "not_checkable": [
+                {"id": c.id, "seed": c.seed, "quote": list(c.quote), "why": c.rule}
+                for c in catalogue.not_checkable
+            ],
+            "undocumented": [asdict(item) for item in catalogue.undocumented],
+            "contradictions": [asdict(item) for item in catalogue.contradictions],
+        }
+
+    def _incomplete_reason(self, interrupted: bool) -> str | None:
+        errors = [r.error for r in self.records if r.error]
+        for kind in ("configuration", "infrastructure", "suite"):
+            for error_kind, message in errors:
+                if error_kind == kind:
+                    return f"{kind} error: {message}"
+        return "the run was interrupted before it finished" if interrupted else None
+
+    def build(self, interrupted: bool = False) -> dict[str, Any]:
+        finished = _now()
+        vendors = [self._vendor_entry(name) for name in self.state.selected]
+        all_clauses = [c for vendor in vendors for c in vendor["clauses"]]
+        reason = self._incomplete_reason(interrupted)
+        verdict = (
+            "incomplete"
+            if reason
+            else "violations"
+            if any(c["verdict"] == "fail" for c in all_clauses)
+            else "conforms"
+        )
+        return {
+            "schema_version": 1,
+            "run_id": self.run_id,
+            "suite_version": __version__,
+            "profile": self.state.profile.name,
+            "started_at": _iso(self.started),
+            "finished_at": _iso(finished),
+            "duration_s": round((finished - self.started).total_seconds(), 2),
+            "verdict": verdict,
+            "incomplete_reason": reason,
+            "previous_report": None,
+            "skipped_sections": list(self.state.config.skipped_sections),
+            "summary": _count(all_clauses),
+            "tests": {"run": len(self.records), "errors": sum(1 for r in self.records if r.error)},
+            "vendors": vendors,
+        }
+
+    def finish(self, interrupted: bool = False) -> Path:
+        self.report = self.build(interrupted)
+        run_dir = self.report_root / self.run_id
+        run_dir.mkdir(parents=True, exist_ok=True)
+        self.report["previous_report"] = _previous_report(self.report_root, self.run_id)
+        redact = self.state.redactor.redact
+        (run_dir / "report.json").write_text(
+            redact(json.dumps(self.report, indent=2, ensure_ascii=False)) + "\n"
+        )
+        (run_dir / "junit.xml").write_text(redact(render_junit(self.report)))
+        (run_dir / "report.html").write_text(redact(render_html(self.report)))
+        _write_reproductions(run_dir, self.report)
+        latest = self.report_root / "latest"
+        shutil.rmtree(latest, ignore_errors=True)
+        shutil.copytree(run_dir, latest)
+        return run_dir
+
+    def summary_lines(self) -> list[str]:
+        report = self.report
+        lines = [f"{'vendor':<12} {'pass':>5} {'fail':>5} {'not-run':>8}"]
+        for vendor in report["vendors"]:
+            counts = vendor["summary"]
+            lines.append(
+                f"{vendor['vendor']:<12} {counts['pass']:>5} {counts['fail']:>5} {counts['not-run']:>8}"
+            )
+            lines += [f"  FAIL {c['id']}: {c['rule']}" for c in vendor["clauses"] if c["verdict"] == "fail"]
+        for section in report["skipped_sections"]:
+            lines.append(f"[{section}] is not tested by this version of taskconform: skipped")
+        if report["incomplete_reason"]:
+            lines.append(f"INCOMPLETE: {report['incomplete_reason']}")
+        lines.append(f"verdict: {report['verdict']} (run {report['run_id']}, profile {report['profile']})")
+        return lines
+
+
+def _count(clauses: list[dict[str, Any]]) -> dict[str, int]:
+    counts = {"pass": 0, "fail": 0, "not-run": 0}
+    for clause in clauses:
+        counts[clause["verdict"]] += 1
+    return counts
+
+
+def _script(finding: dict[str, Any]) -> str:
+    lines = ["#!/bin/sh", f"# Reproduces {finding['clause']}: expected {finding['expected']}", "set -u"]
+    lines += [exchange["curl"] for exchange in finding["exchanges"]]
+    return "\n".join(lines) + "\n"
+
+
+def _write_reproductions(run_dir: Path, report: dict[str, Any]) -> None:
+    for vendor in report["vendors"]:
+        for clause in vendor["clauses"]:
+            for number, failure in enumerate(clause["failures"], start=1):
+                path = run_dir / "repro" / f"{clause['id']}-{number}.sh"
+                path.parent.mkdir(exist_ok=True)
+                path.write_text(failure["reproduction"])
+                path.chmod(0o755)
+
+
+def _previous_report(report_root: Path, run_id: str) -> str | None:
+    earlier = sorted(
+        p.name
+        for p in report_root.iterdir()
+        if p.is_dir()
+        and p.name not in ("latest", run_id)
+        and (p / "report.html").exists()
+        and p.name < run_id
+    )
+    return f"../{earlier[-1]}/report.html" if earlier else None

@@ -1,0 +1,183 @@
+"""``taskconform run``: validate the configuration, start the sandbox if no target is given, drive
+the pytest suite in a child process, and turn its report into an exit code.
+
+The suite runs in a child so that every byte it prints passes through the redactor here, and so
+that a crash of the suite can never look like a verdict.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import secrets
+import socket
+import subprocess
+import sys
+import tempfile
+from collections.abc import Iterator, Mapping
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+from urllib.parse import urlsplit
+
+from .config import TargetConfig, load_config
+from .errors import ConfigError, InfrastructureError, UsageError
+from .redaction import Redactor
+from .reports.writer import new_run_id
+from .vendors import KNOWN_VENDORS, vendor_sections
+
+__all__ = ["EXIT_CONFORMS", "EXIT_INFRASTRUCTURE", "EXIT_USAGE", "EXIT_VIOLATIONS", "RunOptions", "run"]
+
+EXIT_CONFORMS, EXIT_VIOLATIONS, EXIT_USAGE, EXIT_INFRASTRUCTURE = 0, 1, 2, 3
+_SUITE_DIR = Path(__file__).resolve().parent / "suite"
+
+
+@dataclass(frozen=True)
+class RunOptions:
+    config: Path | None
+    only: tuple[str, ...]
+    profile: str
+    report_dir: Path
+    workers: int
+    run_id: str | None = None
+
+
+@contextmanager
+def _sandbox_target() -> Iterator[tuple[Path, dict[str, str]]]:
+    """A fresh sandbox on a free loopback port, with throwaway keys, and a config file naming it."""
+    from .sandbox import SandboxOptions, create_app, serve_in_thread
+    from .sandbox.target_config import SANDBOX_KEY_ENV, sandbox_target_toml
+
+    keys = (f"sf-{secrets.token_hex(12)}", f"sf-{secrets.token_hex(12)}")
+    server = serve_in_thread(create_app(SandboxOptions(superfone_keys=keys)))
+    try:
+        with tempfile.TemporaryDirectory(prefix="taskconform-") as folder:
+            path = Path(folder) / "sandbox.toml"
+            path.write_text(sandbox_target_toml(server.base_url), encoding="utf-8")
+            yield path, {SANDBOX_KEY_ENV["superfone"]: keys[0]}
+    finally:
+        server.stop()
+
+
+def _check_reachable(config: TargetConfig, vendors: tuple[str, ...], timeout_s: float = 5.0) -> None:
+    for name in vendors:
+        url = urlsplit(config.vendors[name].base_url)
+        port = url.port or (443 if url.scheme == "https" else 80)
+        try:
+            with socket.create_connection((url.hostname or "", port), timeout=timeout_s):
+                pass
+        except OSError as exc:
+            raise InfrastructureError(
+                f"[{name}] target unreachable: cannot connect to {url.hostname}:{port} "
+                f"({exc.strerror or exc}); "
+                "check base_url and that the server is running"
+            ) from None
+
+
+def _pytest_command(
+    options: RunOptions, config_path: Path, vendors: tuple[str, ...], run_id: str
+) -> list[str]:
+    command = [
+        sys.executable,
+        "-m",
+        "pytest",
+        str(_SUITE_DIR),
+        "-c",
+        str(_SUITE_DIR / "pytest.ini"),
+        "--rootdir",
+        str(_SUITE_DIR),
+        "-p",
+        "no:cacheprovider",
+        "-q",
+        "--no-header",
+        "-rN",
+        "--tb=short",
+        "--target-config",
+        str(config_path),
+        "--conformance-profile",
+        options.profile,
+        "--conformance-report-dir",
+        str(options.report_dir.resolve()),
+        "--conformance-run-id",
+        run_id,
+    ]
+    for vendor in vendors:
+        command += ["--conformance-vendor", vendor]
+    if options.workers > 1:
+        command += ["-n", str(options.workers)]
+    return command
+
+
+def _stream(command: list[str], env: Mapping[str, str], redactor: Redactor) -> int:
+    """Run the suite, relaying its output through the redactor line by line."""
+    with subprocess.Popen(
+        command,
+        env=dict(env),
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        stdin=subprocess.DEVNULL,
+        text=True,
+        encoding="utf-8",
+        errors="replace",
+        bufsize=1,
+    ) as child:
+        assert child.stdout is not None
+        for line in child.stdout:
+            sys.stdout.write(redactor.redact(line))
+            sys.stdout.flush()
+        return child.wait()
+
+
+def _verdict_exit(report_path: Path, pytest_status: int) -> int:
+    if not report_path.exists():
+        if pytest_status == 4:
+            return EXIT_USAGE
+        print(
+            f"taskconform: the suite ended (pytest status {pytest_status}) without writing {report_path}",
+            file=sys.stderr,
+        )
+        return EXIT_INFRASTRUCTURE
+    report = json.loads(report_path.read_text(encoding="utf-8"))
+    if report["verdict"] == "incomplete":
+        reason = report.get("incomplete_reason") or ""
+        return EXIT_USAGE if reason.startswith("configuration") else EXIT_INFRASTRUCTURE
+    return EXIT_VIOLATIONS if report["verdict"] == "violations" else EXIT_CONFORMS
+
+
+def _selected(config: TargetConfig, only: tuple[str, ...]) -> tuple[str, ...]:
+    for name in only:
+        if name not in config.vendors:
+            configured = ", ".join(config.vendors)
+            raise UsageError(
+                f"--only {name}: no [{name}] section in {config.source} (configured: {configured})"
+            )
+    return only or tuple(config.vendors)
+
+
+def _execute(options: RunOptions, config_path: Path, env: dict[str, str]) -> int:
+    config = load_config(config_path, vendor_sections(), KNOWN_VENDORS, env)
+    vendors = _selected(config, options.only)
+    for section in config.skipped_sections:
+        print(f"taskconform: [{section}] is not tested by this version; skipped")
+    _check_reachable(config, vendors)
+    redactor = Redactor(config.secret_values())
+    run_id = options.run_id or new_run_id()
+    status = _stream(_pytest_command(options, config_path, vendors, run_id), env, redactor)
+    return _verdict_exit(options.report_dir / run_id / "report.json", status)
+
+
+def run(options: RunOptions) -> int:
+    try:
+        if options.config is not None:
+            return _execute(options, options.config, dict(os.environ))
+        with _sandbox_target() as (config_path, keys):
+            return _execute(options, config_path, {**os.environ, **keys})
+    except ConfigError as exc:
+        print(f"taskconform: configuration error: {exc}", file=sys.stderr)
+        return EXIT_USAGE
+    except UsageError as exc:
+        print(f"taskconform: {exc}", file=sys.stderr)
+        return EXIT_USAGE
+    except InfrastructureError as exc:
+        print(f"taskconform: {exc}", file=sys.stderr)
+        return EXIT_INFRASTRUCTURE

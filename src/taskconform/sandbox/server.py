@@ -1,0 +1,97 @@
+"""Run a sandbox app on loopback with uvicorn: in a background thread for tests, or blocking for the CLI."""
+
+from __future__ import annotations
+
+import contextlib
+import socket
+import threading
+import time
+from dataclasses import dataclass, field
+from types import TracebackType
+
+import uvicorn
+from starlette.types import ASGIApp
+
+__all__ = ["RunningServer", "serve_forever", "serve_in_thread"]
+
+_STARTUP_TIMEOUT_SECONDS = 10.0
+_STOP_TIMEOUT_SECONDS = 10.0
+
+
+@dataclass
+class RunningServer:
+    """A sandbox served from a daemon thread; ``stop()`` (or leaving the ``with`` block) shuts it down."""
+
+    base_url: str
+    port: int
+    _server: uvicorn.Server = field(repr=False)
+    _thread: threading.Thread = field(repr=False)
+
+    def stop(self) -> None:
+        self._server.should_exit = True
+        self._thread.join(_STOP_TIMEOUT_SECONDS)
+
+    def __enter__(self) -> RunningServer:
+        return self
+
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        traceback: TracebackType | None,
+    ) -> None:
+        self.stop()
+
+
+def _config(app: ASGIApp, host: str, port: int, **logging: object) -> uvicorn.Config:
+    # The access log would drown a test run's output in one line per request.
+    return uvicorn.Config(app, host=host, port=port, access_log=False, **logging)  # type: ignore[arg-type]
+
+
+def _bind(host: str, port: int) -> socket.socket:
+    """Bind before starting uvicorn, so with port 0 the caller learns the kernel-chosen port up front."""
+    family = socket.AF_INET6 if ":" in host else socket.AF_INET
+    # IPPROTO_TCP explicitly: asyncio enables TCP_NODELAY only on sockets whose proto says TCP, and
+    # without it every response waits ~40 ms for a delayed ACK (Nagle).
+    sock = socket.socket(family, socket.SOCK_STREAM, socket.IPPROTO_TCP)
+    sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+    try:
+        sock.bind((host, port))
+    except OSError:
+        sock.close()
+        raise
+    return sock
+
+
+def serve_in_thread(app: ASGIApp, host: str = "127.0.0.1", port: int = 0) -> RunningServer:
+    """Serve ``app`` from a daemon thread and return once it accepts connections.
+
+    ``log_config=None`` leaves the host process's logging (pytest's capture, the CLI's setup) alone.
+    """
+    sock = _bind(host, port)
+    bound_port = sock.getsockname()[1]
+    server = uvicorn.Server(_config(app, host, bound_port, log_level="warning", log_config=None))
+    thread = threading.Thread(
+        target=server.run, kwargs={"sockets": [sock]}, name=f"sandbox-{bound_port}", daemon=True
+    )
+    thread.start()
+    deadline = time.monotonic() + _STARTUP_TIMEOUT_SECONDS
+    while not server.started:
+        if not thread.is_alive() or time.monotonic() > deadline:
+            server.should_exit = True
+            sock.close()
+            raise RuntimeError(f"sandbox server on {host}:{bound_port} did not start")
+        time.sleep(0.005)
+    url_host = f"[{host}]" if ":" in host else host
+    return RunningServer(f"http://{url_host}:{bound_port}", bound_port, server, thread)
+
+
+def serve_forever(app: ASGIApp, host: str = "127.0.0.1", port: int = 8000) -> None:
+    """Serve ``app`` until Ctrl+C, then return after a graceful shutdown.
+
+    Logs at info level so the operator sees the address uvicorn is listening on.
+    """
+    server = uvicorn.Server(_config(app, host, port, log_level="info"))
+    # uvicorn re-raises the captured SIGINT after shutting down; the shutdown is the expected outcome.
+    with contextlib.suppress(KeyboardInterrupt):
+        server.run()

@@ -1,0 +1,74 @@
+"""Per-process state of a conformance run: configuration, profile, secrets and the targets in use."""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass, field
+
+from .client import ApiClient
+from .config import TargetConfig
+from .errors import ConfigError
+from .findings import Verification
+from .profiles import Profile
+from .redaction import Redactor
+from .target import Target, WorkerSlot
+from .vendors import VENDORS
+
+__all__ = ["RunState", "worker_slot"]
+
+
+def worker_slot() -> WorkerSlot:
+    """This process's place among pytest-xdist workers (``gw3`` of 4 is index 3)."""
+    name = os.environ.get("PYTEST_XDIST_WORKER", "gw0")
+    count = int(os.environ.get("PYTEST_XDIST_WORKER_COUNT", "1"))
+    return WorkerSlot(index=int(name.removeprefix("gw")), count=count)
+
+
+@dataclass
+class RunState:
+    config: TargetConfig
+    profile: Profile
+    selected: tuple[str, ...]
+    redactor: Redactor = field(init=False)
+    _targets: dict[str, Target] = field(default_factory=dict)
+
+    def __post_init__(self) -> None:
+        self.redactor = Redactor(self.config.secret_values())
+
+    def target(self, vendor_name: str) -> Target:
+        if vendor_name not in self._targets:
+            self._targets[vendor_name] = self._open(vendor_name)
+        return self._targets[vendor_name]
+
+    def _open(self, vendor_name: str) -> Target:
+        vendor = VENDORS[vendor_name]
+        configured = self.config.vendors[vendor_name]
+        client = ApiClient(
+            configured.base_url,
+            vendor.auth,
+            configured.secret(vendor.key_option),
+            self.redactor,
+            timeout_s=self.config.run.request_timeout_s,
+        )
+        target = Target(vendor, configured, client, self.config.run, worker_slot())
+        self._check_missing_records(target)
+        return target
+
+    def _check_missing_records(self, target: Target) -> None:
+        """Records we were told are absent receive writes; refuse if one actually exists."""
+        if target.vendor.read_operation is None:
+            return
+        verify = Verification(self.redactor)
+        for record in target.vendor.record_pools(target)["missing"]:
+            exchange = target.call(verify, target.vendor.read_operation, {target.vendor.record_param: record})
+            if exchange.status < 300:
+                raise ConfigError(
+                    f"[{target.vendor.name}] missing id {record} exists on the target "
+                    f"({exchange.request_line()} answered {exchange.status}); "
+                    "configure an id that does not exist"
+                )
+            target.client.journal.clear()
+
+    def close(self) -> None:
+        for target in self._targets.values():
+            target.client.close()

@@ -1,0 +1,1 @@
+"""The conformance suite itself: run by ``taskconform run``, or ``pytest --pyargs taskconform.suite``."""

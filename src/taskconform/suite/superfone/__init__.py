@@ -1,0 +1,1 @@
+"""Superfone-specific checks: the rules over tasks that no spec schema can express."""

@@ -1,0 +1,135 @@
+"""Create Task: what a created task looks like, its notify_at defaults and window, its assignee."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+from typing import Any
+
+import pytest
+
+from taskconform.contract import parse_instant
+from taskconform.findings import Verification
+from taskconform.superfone_rules import TaskRequest, expect_created_task, iso, task_of, whole_seconds_from_now
+from taskconform.target import Target
+from taskconform.vendors.superfone import TASK_TYPES, create_task, snapshot
+
+pytestmark = pytest.mark.vendor("superfone")
+
+NOTIFY_CLAUSE = {
+    "REMINDER": "SF-CREATE-NOTIFY-DEFAULT-REMINDER",
+    "FIRST_CALL": "SF-CREATE-NOTIFY-DEFAULT-FIRST-CALL",
+}
+
+
+def lead_of(superfone: Target, index: int = 0) -> Any:
+    leads = superfone.own("lead_ids")
+    return leads[index % len(leads)]
+
+
+def expected_assignee(superfone: Target, lead: Any, task: dict[str, Any] | None) -> Any:
+    """The configured assignee, else the first one this run saw on the lead."""
+    configured = superfone.option("lead_assignees")
+    if lead in configured:
+        return configured[lead]
+    if task is None:
+        return None
+    return superfone.observed.setdefault(("assignee", lead), task.get("assignee_user_id"))
+
+
+def create_and_check(
+    superfone: Target, verify: Verification, lead: Any, request: TaskRequest
+) -> dict[str, Any] | None:
+    exchange = create_task(superfone, verify, lead, request.body())
+    tolerance = timedelta(seconds=superfone.settings.clock_tolerance_s)
+    assignee = expected_assignee(superfone, lead, task_of(exchange) if exchange.status == 200 else None)
+    return expect_created_task(verify, exchange, request, tolerance, assignee)
+
+
+@pytest.mark.parametrize(
+    "task_type",
+    [
+        pytest.param(
+            t,
+            marks=pytest.mark.clause(
+                "SF-CREATE-SUCCESS-STATUS",
+                "SF-CREATE-TYPES-ACCEPTED",
+                "SF-CREATE-TYPE-ECHO",
+                "SF-CREATE-STATUS-PENDING",
+                "SF-CREATE-DUE-DATE-INSTANT",
+                "SF-CREATE-ASSIGNEE-INHERITED",
+                NOTIFY_CLAUSE.get(t, "SF-CREATE-NOTIFY-DEFAULT-OTHER"),
+            ),
+        )
+        for t in TASK_TYPES
+    ],
+)
+def test_each_documented_type_is_created_as_sent(
+    superfone: Target, verify: Verification, task_type: str
+) -> None:
+    request = TaskRequest(task_type, whole_seconds_from_now(timedelta(days=2)), note="taskconform")
+    create_and_check(superfone, verify, lead_of(superfone), request)
+
+
+@pytest.mark.clause("SF-CREATE-DUE-DATE-INSTANT")
+@pytest.mark.parametrize("spelling", ["+00:00", "+05:30", ".000Z"])
+def test_due_date_keeps_its_instant_in_any_iso_spelling(
+    superfone: Target, verify: Verification, spelling: str
+) -> None:
+    due = whole_seconds_from_now(timedelta(days=3))
+    if spelling == "+05:30":
+        text = (due + timedelta(hours=5, minutes=30)).strftime("%Y-%m-%dT%H:%M:%S") + "+05:30"
+    else:
+        text = iso(due).removesuffix("Z") + spelling
+    exchange = create_task(superfone, verify, lead_of(superfone), {"type": "REMINDER", "due_date": text})
+    returned = task_of(exchange).get("due_date")
+    verify.expect(
+        "SF-CREATE-DUE-DATE-INSTANT",
+        exchange.status == 200 and parse_instant(returned) == due,
+        f"200 and due_date at {iso(due)} (sent as {text})",
+        f"{exchange.status} {returned!r}",
+        exchange,
+    )
+
+
+@pytest.mark.clause("SF-CREATE-NOTIFY-EXPLICIT")
+@pytest.mark.parametrize("task_type", ["FOLLOW_UP_CALL", "FIRST_CALL", "REMINDER"])
+@pytest.mark.parametrize("before_due", [timedelta(hours=3), timedelta(0)], ids=["inside", "at-due-date"])
+def test_explicit_notify_at_inside_its_window_is_honoured(
+    superfone: Target, verify: Verification, task_type: str, before_due: timedelta
+) -> None:
+    due = whole_seconds_from_now(timedelta(days=1))
+    create_and_check(
+        superfone, verify, lead_of(superfone), TaskRequest(task_type, due, notify=due - before_due)
+    )
+
+
+@pytest.mark.clause("SF-CREATE-NOTIFY-WINDOW")
+@pytest.mark.parametrize("where", ["in-the-past", "after-due-date"])
+def test_notify_at_outside_its_window_is_rejected_and_creates_nothing(
+    superfone: Target, verify: Verification, where: str
+) -> None:
+    lead = lead_of(superfone)
+    due = whole_seconds_from_now(timedelta(days=1))
+    margin = timedelta(hours=1) + timedelta(seconds=superfone.settings.clock_tolerance_s)
+    notify = whole_seconds_from_now(-margin) if where == "in-the-past" else due + margin
+    before = snapshot(superfone, verify, lead)
+    exchange = create_task(superfone, verify, lead, TaskRequest("FOLLOW_UP_CALL", due, notify=notify).body())
+    verify.expect(
+        "SF-CREATE-NOTIFY-WINDOW",
+        400 <= exchange.status < 500,
+        f"a 4xx for notify_at {iso(notify)} with due_date {iso(due)}",
+        exchange.status,
+        exchange,
+    )
+    after = snapshot(superfone, verify, lead)
+    verify.expect(
+        "SF-CREATE-NOTIFY-WINDOW", before == after, "no task created", f"{before!r} -> {after!r}", exchange
+    )
+
+
+@pytest.mark.clause("SF-CREATE-ASSIGNEE-INHERITED")
+def test_tasks_of_one_lead_share_the_lead_assignee(superfone: Target, verify: Verification) -> None:
+    lead = lead_of(superfone, 1)
+    due = whole_seconds_from_now(timedelta(days=4))
+    for task_type in ("REMINDER", "BOOKING", "SITE_VISIT"):
+        create_and_check(superfone, verify, lead, TaskRequest(task_type, due))

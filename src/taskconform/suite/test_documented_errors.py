@@ -1,0 +1,26 @@
+"""Every error the documents name, provoked on its own, answers with its documented status and message."""
+
+from __future__ import annotations
+
+import pytest
+
+from taskconform.findings import Verification
+from taskconform.probes import Probe, run_probe
+from taskconform.target import Target
+from taskconform.vendors import VENDORS
+
+PROBES = [
+    pytest.param(
+        vendor.name,
+        probe,
+        id=f"{vendor.name}-{probe.id}",
+        marks=[pytest.mark.vendor(vendor.name), pytest.mark.clause(probe.clause)],
+    )
+    for vendor in VENDORS.values()
+    for probe in vendor.probes
+]
+
+
+@pytest.mark.parametrize(("vendor_name", "probe"), PROBES)
+def test_documented_error_answer(target: Target, verify: Verification, probe: Probe) -> None:
+    run_probe(target, verify, probe)

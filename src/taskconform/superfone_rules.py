@@ -1,0 +1,151 @@
+"""Superfone's single-task rules as reusable expectations, shared by example tests and the state model.
+
+Instants are compared, never strings: ``2026-05-20T15:00:00Z`` and ``2026-05-20T15:00:00.000+00:00``
+are the same due date. The suite sends whole seconds so that a target storing seconds only is
+still exact.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+from .contract import parse_instant
+from .exchange import Exchange
+from .findings import Verification
+
+__all__ = ["TaskRequest", "expect_created_task", "iso", "task_of", "whole_seconds_from_now"]
+
+NOTIFY_LEAD_TIME = timedelta(minutes=10)
+
+
+def whole_seconds_from_now(delta: timedelta) -> datetime:
+    return (datetime.now(UTC) + delta).replace(microsecond=0)
+
+
+def iso(moment: datetime) -> str:
+    return moment.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+@dataclass(frozen=True)
+class TaskRequest:
+    type: str
+    due: datetime
+    notify: datetime | None = None
+    note: str | None = None
+
+    def body(self) -> dict[str, Any]:
+        body: dict[str, Any] = {"type": self.type, "due_date": iso(self.due)}
+        if self.notify is not None:
+            body["notify_at"] = iso(self.notify)
+        if self.note is not None:
+            body["customer_note"] = self.note
+        return body
+
+
+def task_of(exchange: Exchange) -> dict[str, Any]:
+    body = exchange.json()
+    data = body.get("data") if isinstance(body, dict) else None
+    return data if isinstance(data, dict) else {}
+
+
+def _instant_text(value: Any) -> str:
+    return f"{value!r}"
+
+
+def expect_created_task(
+    verify: Verification,
+    exchange: Exchange,
+    request: TaskRequest,
+    tolerance: timedelta,
+    assignee: Any = None,
+) -> dict[str, Any] | None:
+    """Check a create answer against every single-task clause; return the task if it was created."""
+    created = verify.expect(
+        "SF-CREATE-SUCCESS-STATUS",
+        exchange.status == 200,
+        "200 for a valid create",
+        exchange.status,
+        exchange,
+    )
+    verify.expect(
+        "SF-CREATE-TYPES-ACCEPTED", created, f"type {request.type} accepted (200)", exchange.status, exchange
+    )
+    if not created:
+        return None
+    task = task_of(exchange)
+    verify.expect(
+        "SF-CREATE-TYPE-ECHO",
+        task.get("type") == request.type,
+        f"type {request.type}",
+        task.get("type"),
+        exchange,
+    )
+    verify.expect(
+        "SF-CREATE-STATUS-PENDING",
+        task.get("task_status") == "PENDING",
+        "task_status PENDING",
+        task.get("task_status"),
+        exchange,
+    )
+    due = parse_instant(task.get("due_date"))
+    verify.expect(
+        "SF-CREATE-DUE-DATE-INSTANT",
+        due == request.due,
+        f"due_date at {iso(request.due)}",
+        _instant_text(task.get("due_date")),
+        exchange,
+    )
+    _expect_notify(verify, exchange, task, request, tolerance)
+    if assignee is not None:
+        verify.expect(
+            "SF-CREATE-ASSIGNEE-INHERITED",
+            task.get("assignee_user_id") == assignee,
+            f"assignee_user_id {assignee} (the lead's assignee)",
+            task.get("assignee_user_id"),
+            exchange,
+        )
+    return task
+
+
+def _expect_notify(
+    verify: Verification, exchange: Exchange, task: dict[str, Any], request: TaskRequest, tolerance: timedelta
+) -> None:
+    notify = parse_instant(task.get("notify_at"))
+    actual = _instant_text(task.get("notify_at"))
+    if request.notify is not None:
+        verify.expect(
+            "SF-CREATE-NOTIFY-EXPLICIT",
+            notify == request.notify,
+            f"notify_at at {iso(request.notify)} as sent",
+            actual,
+            exchange,
+        )
+    elif request.type == "REMINDER":
+        verify.expect(
+            "SF-CREATE-NOTIFY-DEFAULT-REMINDER",
+            notify == request.due,
+            f"notify_at at due_date {iso(request.due)}",
+            actual,
+            exchange,
+        )
+    elif request.type == "FIRST_CALL":
+        created_at = parse_instant(task.get("created_at"))
+        immediate = notify is not None and created_at is not None and abs(notify - created_at) <= tolerance
+        verify.expect(
+            "SF-CREATE-NOTIFY-DEFAULT-FIRST-CALL",
+            immediate,
+            f"notify_at within {tolerance.total_seconds():g}s of created_at {task.get('created_at')!r}",
+            actual,
+            exchange,
+        )
+    else:
+        expected = request.due - NOTIFY_LEAD_TIME
+        verify.expect(
+            "SF-CREATE-NOTIFY-DEFAULT-OTHER",
+            notify == expected,
+            f"notify_at 10 minutes before due_date, {iso(expected)}",
+            actual,
+            exchange,
+        )

@@ -1,0 +1,87 @@
+"""A configured vendor as one worker sees it: its client and the records it may write to.
+
+Parallel workers never share a writable record: worker ``i`` of ``n`` owns ``ids[i::n]``, so a
+model of one lead is never disturbed by another worker's writes.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
+from urllib.parse import quote
+
+from .checks import ResponseContext, run_response_checks
+from .client import ApiClient, AuthMode
+from .config import RunSettings, VendorTarget
+from .contract import OperationContract, load_spec_contract
+from .errors import ConfigError
+from .exchange import Exchange
+from .findings import Verification
+
+if TYPE_CHECKING:
+    from .vendors import Vendor
+
+__all__ = ["Target", "WorkerSlot", "share_of"]
+
+
+@dataclass(frozen=True)
+class WorkerSlot:
+    index: int = 0
+    count: int = 1
+
+
+def share_of(ids: tuple[Any, ...], slot: WorkerSlot, what: str) -> tuple[Any, ...]:
+    share = ids[slot.index :: slot.count]
+    if not share:
+        raise ConfigError(
+            f"{slot.count} workers but only {len(ids)} {what}: each worker needs its own; "
+            f"run with at most {len(ids)} workers or configure more {what}"
+        )
+    return share
+
+
+@dataclass
+class Target:
+    vendor: Vendor
+    config: VendorTarget
+    client: ApiClient
+    settings: RunSettings
+    slot: WorkerSlot
+    # Facts learnt during the run that later checks compare against (e.g. a lead's observed assignee).
+    observed: dict[Any, Any] = field(default_factory=dict)
+
+    def option(self, name: str) -> Any:
+        return self.config.options[name]
+
+    def own(self, option: str) -> tuple[Any, ...]:
+        return share_of(tuple(self.option(option)), self.slot, option)
+
+    def operation(self, operation_id: str) -> OperationContract:
+        return load_spec_contract(self.vendor.spec_file)[operation_id]
+
+    def call(
+        self,
+        verify: Verification,
+        operation_id: str,
+        path_params: Mapping[str, Any],
+        *,
+        params: Mapping[str, Any] | None = None,
+        auth: AuthMode = AuthMode.VALID,
+        **body: Any,
+    ) -> Exchange:
+        """Send one request to an operation and pass the answer through every check mapped to it.
+
+        ``body`` is ``json_body=...`` or ``content=b"..."`` (or nothing), as ``ApiClient.request`` takes.
+        """
+        operation = self.operation(operation_id)
+        path = operation.path.format(**{k: quote(str(v), safe="") for k, v in path_params.items()})
+        exchange = self.client.request(operation.method, path, params=params, auth=auth, **body)
+        self.check_response(verify, operation_id, exchange, path_params)
+        return exchange
+
+    def check_response(
+        self, verify: Verification, operation_id: str, exchange: Exchange, path_params: Mapping[str, Any]
+    ) -> None:
+        context = ResponseContext(self.operation(operation_id), exchange, path_params)
+        run_response_checks(verify, self.vendor.response_clauses.get(operation_id, {}), context)

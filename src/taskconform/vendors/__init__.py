@@ -1,0 +1,58 @@
+"""Vendors: everything that differs between the task APIs, as data.
+
+Adding a vendor means a spec, a clause catalogue, sandbox routes, a ``Vendor`` entry here and
+the few checks only it needs; the runner, the plugin, reports and fuzzing are shared.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
+
+from ..client import AuthScheme
+from ..config import SectionSpec
+
+if TYPE_CHECKING:
+    from ..findings import Verification
+    from ..probes import Probe
+    from ..target import Target
+
+__all__ = ["KNOWN_VENDORS", "VENDORS", "Vendor", "vendor_sections"]
+
+
+@dataclass(frozen=True)
+class Vendor:
+    name: str
+    spec_file: str
+    section: SectionSpec
+    auth: AuthScheme
+    key_option: str
+    # operationId -> response check name -> clause id
+    response_clauses: Mapping[str, Mapping[str, str]]
+    # Rewrites generated path parameters so fuzzing never reaches a record the config does not name.
+    confine_path: Callable[[Target, dict[str, Any], Callable[[list[Any]], Any]], None]
+    # The path parameter naming the record a request writes to, and the records of each kind:
+    # "own" (configured, this worker's share), "foreign" (another account's), "missing" (absent).
+    record_param: str
+    record_pools: Callable[[Target], Mapping[str, tuple[Any, ...]]]
+    # A read-only operation on one record: proves a "missing" id really is absent before writing to it.
+    read_operation: str | None
+    # A cheap read of a record's state, to prove a rejected request wrote nothing.
+    snapshot: Callable[[Target, Verification, Any], Any]
+    probes: tuple[Probe, ...] = field(default=())
+
+
+def _registry() -> dict[str, Vendor]:
+    from .superfone import SUPERFONE
+
+    return {vendor.name: vendor for vendor in (SUPERFONE,)}
+
+
+VENDORS: dict[str, Vendor] = _registry()
+# Vendors whose config sections are recognised but not tested by this version: reported and skipped.
+KNOWN_VENDORS: tuple[str, ...] = ("leadlex", "smartlead")
+
+
+def vendor_sections() -> dict[str, SectionSpec]:
+    return {name: vendor.section for name, vendor in VENDORS.items()}

@@ -1,0 +1,288 @@
+"""Superfone Enterprise task API: configuration, authentication, probes and request helpers.
+
+Source documents: contracts/seeds/000 (Create Task), 001 (List Tasks), 002 (Complete Task).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from typing import Any
+
+from ..client import AuthMode, AuthScheme
+from ..config import FieldSpec, SectionSpec, assignee_table, env_var, id_list, optional_id_list
+from ..exchange import Exchange
+from ..findings import Verification
+from ..probes import Probe
+from ..target import Target
+from . import Vendor
+
+__all__ = [
+    "NON_REMINDER_TYPES",
+    "SUPERFONE",
+    "TASK_TYPES",
+    "complete_task",
+    "create_task",
+    "list_page",
+    "list_tasks",
+]
+
+TASK_TYPES = ("FOLLOW_UP_CALL", "FIRST_CALL", "CALLBACK_REQUEST", "SITE_VISIT", "REMINDER", "BOOKING")
+NON_REMINDER_TYPES = tuple(t for t in TASK_TYPES if t != "REMINDER")
+DEFAULT_MISSING_LEAD = 999_999_999
+VALID_BODY = {"type": "FOLLOW_UP_CALL", "due_date": "2030-05-20T15:00:00Z"}
+
+SECTION = SectionSpec(
+    fields={
+        "api_key_env": FieldSpec(env_var),
+        "lead_ids": FieldSpec(id_list),
+        "foreign_lead_ids": FieldSpec(optional_id_list, required=False, default=()),
+        "missing_lead_ids": FieldSpec(id_list, required=False, default=(DEFAULT_MISSING_LEAD,)),
+        "lead_assignees": FieldSpec(assignee_table, required=False, default={}),
+    },
+    disjoint=(
+        ("lead_ids", "foreign_lead_ids"),
+        ("lead_ids", "missing_lead_ids"),
+        ("foreign_lead_ids", "missing_lead_ids"),
+    ),
+)
+
+
+def _clauses(prefix: str, fields: str, belongs: str | None) -> dict[str, str]:
+    clauses = {
+        "documented_status": f"SF-{prefix}-DOCUMENTED-STATUSES",
+        "unauthorized_uses_documented_message": f"SF-{prefix}-ERR-AUTH",
+        "not_found_uses_documented_message": f"SF-{prefix}-ERR-LEAD-NOT-FOUND",
+        "response_fields": fields,
+    }
+    if belongs:
+        clauses["tasks_belong_to_lead"] = belongs
+    return clauses
+
+
+RESPONSE_CLAUSES = {
+    "createTask": _clauses("CREATE", "SF-CREATE-RESPONSE-FIELDS", "SF-CREATE-CUSTOMER-ID"),
+    "listTasks": _clauses("LIST", "SF-LIST-RESPONSE-FIELDS", "SF-LIST-SINGLE-LEAD"),
+    "completeTask": _clauses(
+        "COMPLETE", "SF-COMPLETE-RETURNS-CLOSED-TASK", "SF-COMPLETE-RETURNS-CLOSED-TASK"
+    ),
+}
+
+
+def record_pools(target: Target) -> dict[str, tuple[Any, ...]]:
+    return {
+        "own": target.own("lead_ids"),
+        "foreign": tuple(target.option("foreign_lead_ids")),
+        "missing": tuple(target.option("missing_lead_ids")),
+    }
+
+
+_NUMERIC = re.compile(r"^\s*[-+]?[0-9.eE]+\s*$")
+_UNSAFE_IN_PATH = re.compile(r"[0-9/\\.%?#\s]")
+
+
+def confine_path(target: Target, path_params: dict[str, Any], draw: Callable[[list[Any]], Any]) -> None:
+    """Generated lead ids go to configured, foreign or missing leads only.
+
+    A non-numeric id is kept for negative testing, minus digits (a lenient server might read "12ab" as
+    lead 12) and path syntax (a slash would address another route).
+    """
+    value = path_params.get("lead_id")
+    if isinstance(value, int | float) or (isinstance(value, str) and _NUMERIC.match(value)):
+        pools = record_pools(target)
+        path_params["lead_id"] = draw([*pools["own"], *pools["foreign"], *pools["missing"]])
+    elif value is not None:
+        path_params["lead_id"] = _UNSAFE_IN_PATH.sub("", str(value)) or "x"
+
+
+def list_page(
+    target: Target, verify: Verification, lead: Any, page: Any = None, page_size: Any = None
+) -> Exchange:
+    params = {k: v for k, v in (("page", page), ("page_size", page_size)) if v is not None}
+    return target.call(verify, "listTasks", {"lead_id": lead}, params=params)
+
+
+def list_tasks(target: Target, verify: Verification, lead: Any, page_size: int = 20) -> list[dict[str, Any]]:
+    """Every task of the lead, newest first, by walking all pages."""
+    tasks: list[dict[str, Any]] = []
+    page = 1
+    while True:
+        exchange = list_page(target, verify, lead, page, page_size)
+        data = _data(exchange)
+        rows = data.get("rows") or []
+        tasks += rows
+        if not rows or page >= int(data.get("total_pages") or 0):
+            return tasks
+        page += 1
+
+
+def create_task(target: Target, verify: Verification, lead: Any, body: Any) -> Exchange:
+    return target.call(verify, "createTask", {"lead_id": lead}, json_body=body)
+
+
+def complete_task(target: Target, verify: Verification, lead: Any) -> Exchange:
+    return target.call(verify, "completeTask", {"lead_id": lead})
+
+
+def _data(exchange: Exchange) -> dict[str, Any]:
+    body = exchange.json()
+    data = body.get("data") if isinstance(body, dict) else None
+    return data if isinstance(data, dict) else {}
+
+
+def snapshot(target: Target, verify: Verification, lead: Any) -> Any:
+    """The newest page and the total: any created or completed task changes one of them."""
+    data = _data(list_page(target, verify, lead, 1, 20))
+    rows = [
+        (row.get("id"), row.get("task_status")) for row in data.get("rows") or [] if isinstance(row, dict)
+    ]
+    return data.get("total_items"), rows
+
+
+_AUTH_MESSAGE = "UnAuthorized, Please Provide Valid API Key"
+_OPS = (("CREATE", "createTask", VALID_BODY), ("LIST", "listTasks", None), ("COMPLETE", "completeTask", None))
+
+
+def _per_operation_probes() -> list[Probe]:
+    probes: list[Probe] = []
+    for prefix, operation, body in _OPS:
+        payload = {"json_body": body} if body is not None else {}
+        writes = operation != "listTasks"
+        probes += [
+            Probe(
+                f"{prefix}-non-numeric-lead-id",
+                f"SF-{prefix}-ERR-LEAD-ID-NUMBER",
+                operation,
+                record="not-a-lead",
+                message="lead_id must be a number",
+                **payload,
+            ),
+            Probe(
+                f"{prefix}-missing-key",
+                f"SF-{prefix}-ERR-AUTH",
+                operation,
+                auth=AuthMode.MISSING,
+                status=401,
+                message=_AUTH_MESSAGE,
+                writes_nothing=writes,
+                **payload,
+            ),
+            Probe(
+                f"{prefix}-wrong-key",
+                f"SF-{prefix}-ERR-AUTH",
+                operation,
+                auth=AuthMode.WRONG,
+                status=401,
+                message=_AUTH_MESSAGE,
+                writes_nothing=writes,
+                **payload,
+            ),
+            Probe(
+                f"{prefix}-unknown-lead",
+                f"SF-{prefix}-ERR-LEAD-NOT-FOUND",
+                operation,
+                record="missing",
+                status=404,
+                message="Lead not found",
+                **payload,
+            ),
+            Probe(
+                f"{prefix}-foreign-lead",
+                f"SF-{prefix}-ERR-LEAD-NOT-FOUND",
+                operation,
+                record="foreign",
+                status=404,
+                message="Lead not found",
+                **payload,
+            ),
+        ]
+    return probes
+
+
+def _create_probes() -> list[Probe]:
+    unknown = "NOT_A_TASK_TYPE"
+    return [
+        Probe(
+            "CREATE-no-body",
+            "SF-CREATE-ERR-BODY-EMPTY",
+            "createTask",
+            message="Request body is empty",
+            writes_nothing=True,
+        ),
+        Probe(
+            "CREATE-empty-body",
+            "SF-CREATE-ERR-BODY-EMPTY",
+            "createTask",
+            content=b"",
+            message="Request body is empty",
+            writes_nothing=True,
+        ),
+        Probe(
+            "CREATE-missing-type",
+            "SF-CREATE-ERR-TYPE-REQUIRED",
+            "createTask",
+            json_body={"due_date": VALID_BODY["due_date"]},
+            message="type is required",
+            writes_nothing=True,
+        ),
+        Probe(
+            "CREATE-unknown-type",
+            "SF-CREATE-ERR-TYPE-UNKNOWN",
+            "createTask",
+            json_body={**VALID_BODY, "type": unknown},
+            message_prefix=f'type "{unknown}" is not available for creation. Allowed: ',
+            message_mentions=TASK_TYPES,
+            writes_nothing=True,
+        ),
+        Probe(
+            "CREATE-missing-due-date",
+            "SF-CREATE-ERR-DUE-DATE-REQUIRED",
+            "createTask",
+            json_body={"type": "FOLLOW_UP_CALL"},
+            message="due_date is required",
+            writes_nothing=True,
+        ),
+    ]
+
+
+def _list_probes() -> list[Probe]:
+    invalid = "page_size must be a positive integer"
+    too_big = "page_size cannot exceed 20"
+    return [
+        *(
+            Probe(
+                f"LIST-page-size-{value}",
+                "SF-LIST-ERR-PAGE-SIZE-INVALID",
+                "listTasks",
+                params={"page_size": value},
+                message=invalid,
+            )
+            for value in ("abc", "0", "-1")
+        ),
+        *(
+            Probe(
+                f"LIST-page-size-{value}",
+                "SF-LIST-ERR-PAGE-SIZE-MAX",
+                "listTasks",
+                params={"page_size": value},
+                message=too_big,
+            )
+            for value in ("21", "100")
+        ),
+    ]
+
+
+SUPERFONE = Vendor(
+    name="superfone",
+    spec_file="superfone-tasks.openapi.yaml",
+    section=SECTION,
+    auth=AuthScheme(location="header", name="x-api-key"),
+    key_option="api_key_env",
+    response_clauses=RESPONSE_CLAUSES,
+    confine_path=confine_path,
+    record_param="lead_id",
+    record_pools=record_pools,
+    read_operation="listTasks",
+    snapshot=snapshot,
+    probes=(*_per_operation_probes(), *_create_probes(), *_list_probes()),
+)
