@@ -43,11 +43,6 @@ class RunningServer:
         self.stop()
 
 
-def _config(app: ASGIApp, host: str, port: int, **logging: object) -> uvicorn.Config:
-    # The access log would drown a test run's output in one line per request.
-    return uvicorn.Config(app, host=host, port=port, access_log=False, **logging)  # type: ignore[arg-type]
-
-
 def _bind(host: str, port: int) -> socket.socket:
     """Bind before starting uvicorn, so with port 0 the caller learns the kernel-chosen port up front."""
     family = socket.AF_INET6 if ":" in host else socket.AF_INET
@@ -66,11 +61,15 @@ def _bind(host: str, port: int) -> socket.socket:
 def serve_in_thread(app: ASGIApp, host: str = "127.0.0.1", port: int = 0) -> RunningServer:
     """Serve ``app`` from a daemon thread and return once it accepts connections.
 
-    ``log_config=None`` leaves the host process's logging (pytest's capture, the CLI's setup) alone.
+    ``log_config=None`` leaves the host process's logging (pytest's capture, the CLI's setup) alone;
+    the access log is off because one line per request would drown a test run's output.
     """
     sock = _bind(host, port)
     bound_port = sock.getsockname()[1]
-    server = uvicorn.Server(_config(app, host, bound_port, log_level="warning", log_config=None))
+    config = uvicorn.Config(
+        app, host=host, port=bound_port, log_level="warning", log_config=None, access_log=False
+    )
+    server = uvicorn.Server(config)
     thread = threading.Thread(
         target=server.run, kwargs={"sockets": [sock]}, name=f"sandbox-{bound_port}", daemon=True
     )
@@ -89,9 +88,10 @@ def serve_in_thread(app: ASGIApp, host: str = "127.0.0.1", port: int = 0) -> Run
 def serve_forever(app: ASGIApp, host: str = "127.0.0.1", port: int = 8000) -> None:
     """Serve ``app`` until Ctrl+C, then return after a graceful shutdown.
 
-    Logs at info level so the operator sees the address uvicorn is listening on.
+    Logs at info level so the operator sees the address uvicorn is listening on (also when
+    ``port`` is 0); the access log stays off.
     """
-    server = uvicorn.Server(_config(app, host, port, log_level="info"))
+    server = uvicorn.Server(uvicorn.Config(app, host=host, port=port, log_level="info", access_log=False))
     # uvicorn re-raises the captured SIGINT after shutting down; the shutdown is the expected outcome.
     with contextlib.suppress(KeyboardInterrupt):
         server.run()

@@ -17,7 +17,7 @@ Choices where the documents are silent:
   presence then format, ``notify_at`` format, ``customer_note``, ``notify_at`` window. List checks
   ``page_size`` before ``page``.
 - ``lead_id`` is a number when it matches ``-?[0-9]+``; a negative or absurdly long one is simply
-  not found (404).
+  not found (404), and leading zeros are allowed (``01001`` is lead 1001).
 - ``page`` absent → 1; ``page`` and ``page_size`` must be ASCII digits with a value of at least 1,
   else 400 ``page must be a positive integer`` / ``page_size must be a positive integer`` (a value
   over 4,300 digits is beyond Python's int parsing and counts as not an integer). A page beyond the
@@ -32,8 +32,8 @@ Choices where the documents are silent:
 - ``due_date``/``notify_at`` must be strings of the form ``YYYY-MM-DDTHH:MM[:SS[.fraction]]``
   followed by ``Z``, ``±HH:MM``, ``±HHMM``, ``±HH`` or nothing (then UTC); else 400
   ``due_date must be an ISO 8601 timestamp`` / ``notify_at must be an ISO 8601 timestamp``.
-  Instants are kept to the millisecond (further digits are truncated, as a JavaScript ``Date``
-  does) and must fall in the years 1000–9999 UTC, which keeps "10 minutes before" and the
+  Instants, and the clock, are kept to the millisecond the wire format shows (further digits are
+  truncated) and must fall in the years 1000–9999 UTC, which keeps "10 minutes before" and the
   four-digit output year well-defined.
 - ``notify_at`` outside ``now < notify_at <= due_date`` → 400
   ``notify_at must be in the future and at or before due_date``; ``notify_at: null`` means absent.
@@ -43,7 +43,8 @@ Choices where the documents are silent:
 - Complete Task ignores any request body; it closes the most recently created open task, counting
   creation order by position in the lead's history, never by timestamp.
 - Closing a task (by Complete Task or by a newer non-reminder) sets ``task_status`` and ``status``
-  to COMPLETE, ``updated_by`` to 1 and ``updated_at`` to the time of closing. ``created_by`` is 1.
+  to COMPLETE, ``updated_by`` to 1 and ``updated_at`` to the time of closing. ``created_by`` is 1;
+  ``title`` and ``type_name`` are null and ``notify`` is true on every task.
 - Responses are ASCII-escaped JSON so any string a client sent (even a lone surrogate) can be
   echoed without a 5xx; no input produces a 5xx.
 """
@@ -236,10 +237,11 @@ FIRST_TASK_ID = 5000
 class SuperfoneStore:
     """Leads and tasks of both sandbox accounts.
 
-    Each lead's history is an append-only list, so a task's position is its creation sequence number:
-    "most recent" never depends on timestamps, which can tie. Every read-modify-write happens under
-    one lock, so the documented auto-close stays atomic even if requests run in parallel. The rules
-    live in small methods so that a named fault can later replace exactly one behaviour.
+    Each lead's history is a list that only grows at its end, so a task's position is its creation
+    sequence number and "most recent" never depends on timestamps, which can tie. Every
+    read-modify-write happens under one lock, so the documented auto-close stays atomic even if
+    requests run in parallel. The rules live in small methods so that a named fault can later
+    replace exactly one behaviour.
     """
 
     def __init__(self, keys: tuple[str, str]) -> None:
@@ -304,6 +306,7 @@ class SuperfoneStore:
         return task_type != REMINDER
 
     def default_notify_at(self, task_type: str, due_date: datetime, now: datetime) -> datetime:
+        """As documented: REMINDER at due_date, FIRST_CALL immediately, others 10 minutes before."""
         if task_type == REMINDER:
             return due_date
         if task_type == FIRST_CALL:
@@ -311,6 +314,7 @@ class SuperfoneStore:
         return due_date - DEFAULT_NOTIFY_LEAD_TIME
 
     def closed(self, task: Task, now: datetime) -> Task:
+        """The task as closed at ``now``; ``updated_by`` and ``status`` follow from ``completed``."""
         return replace(task, completed=True, updated_at=now)
 
     def _close_open_non_reminders(self, lead: Lead, now: datetime) -> None:
@@ -325,7 +329,7 @@ class SuperfoneStore:
 _TIMESTAMP = re.compile(
     r"(?P<year>\d{4})-(?P<month>\d{2})-(?P<day>\d{2})T(?P<hour>\d{2}):(?P<minute>\d{2})"
     r"(?::(?P<second>\d{2})(?:\.(?P<fraction>\d+))?)?"
-    r"(?P<offset>Z|(?P<sign>[+-])(?P<offset_hours>\d{2})(?::?(?P<offset_minutes>\d{2}))?)?",
+    r"(?:Z|(?P<sign>[+-])(?P<offset_hours>\d{2})(?::?(?P<offset_minutes>[0-5]\d))?)?",
     re.ASCII,
 )
 _EARLIEST_YEAR = 1000

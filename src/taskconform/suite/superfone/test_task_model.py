@@ -1,0 +1,211 @@
+"""The documented behaviour of tasks over time, checked against a plain-Python model.
+
+A Hypothesis state machine creates tasks of every type (with and without notify_at and
+customer_note), completes tasks and walks the list with every page size, on several of this
+worker's leads at once. After every step each lead's first page must match the model, so an
+action on one lead that changes another is caught too. Hypothesis shrinks a failure to the
+shortest sequence; the finding carries every exchange of it, so the report replays it.
+"""
+
+from __future__ import annotations
+
+from datetime import timedelta
+from typing import Any
+
+import pytest
+from hypothesis import HealthCheck, settings
+from hypothesis import strategies as st
+from hypothesis.stateful import RuleBasedStateMachine, initialize, invariant, rule, run_state_machine_as_test
+
+from taskconform.checks import body_strings
+from taskconform.findings import Verification
+from taskconform.session import RunState
+from taskconform.superfone_listing import expect_listing, expect_page_arithmetic
+from taskconform.superfone_model import LeadModel
+from taskconform.superfone_rules import TaskRequest, expect_created_task, task_of, whole_seconds_from_now
+from taskconform.target import Target
+from taskconform.vendors.superfone import TASK_TYPES, complete_task, create_task, list_page, list_tasks
+
+pytestmark = pytest.mark.vendor("superfone")
+
+MODEL_LEADS = 3
+notes = st.none() | st.text(st.characters(codec="utf-8", exclude_categories=["Cs", "Cc"]), max_size=40)
+
+
+class SuperfoneTaskMachine(RuleBasedStateMachine):
+    target: Target
+    verify: Verification
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.leads = self.target.own("lead_ids")[:MODEL_LEADS]
+        self.models: dict[Any, LeadModel] = {}
+        self.last_action: str | None = None
+        self.tolerance = timedelta(seconds=self.target.settings.clock_tolerance_s)
+
+    @property
+    def journal(self) -> tuple[Any, ...]:
+        return tuple(self.target.client.journal)
+
+    @initialize()
+    def read_what_the_leads_already_hold(self) -> None:
+        self.target.client.journal.clear()
+        for lead in self.leads:
+            self.models[lead] = LeadModel.from_listing(lead, list_tasks(self.target, self.verify, lead))
+
+    @rule(
+        lead_index=st.integers(0, MODEL_LEADS - 1),
+        task_type=st.sampled_from(TASK_TYPES),
+        due_in_hours=st.integers(1, 24 * 60),
+        notify_hours_before=st.none() | st.integers(0, 24),
+        note=notes,
+    )
+    def create(
+        self,
+        lead_index: int,
+        task_type: str,
+        due_in_hours: int,
+        notify_hours_before: int | None,
+        note: str | None,
+    ) -> None:
+        lead = self.leads[lead_index % len(self.leads)]
+        due = whole_seconds_from_now(timedelta(hours=due_in_hours))
+        notify = None
+        if notify_hours_before is not None and notify_hours_before < due_in_hours:
+            notify = due - timedelta(hours=notify_hours_before)
+        request = TaskRequest(task_type, due, notify, note)
+        exchange = create_task(self.target, self.verify, lead, request.body())
+        assignee = self.target.option("lead_assignees").get(lead)
+        task = expect_created_task(self.verify, exchange, request, self.tolerance, assignee)
+        if task is not None:
+            self.models[lead].create(task.get("id"), task_type)
+        self.last_action = "create"
+
+    @rule(lead_index=st.integers(0, MODEL_LEADS - 1), hours_late=st.integers(1, 48), past=st.booleans())
+    def create_with_notify_outside_its_window(self, lead_index: int, hours_late: int, past: bool) -> None:
+        lead = self.leads[lead_index % len(self.leads)]
+        due = whole_seconds_from_now(timedelta(days=2))
+        margin = timedelta(hours=hours_late) + self.tolerance
+        notify = whole_seconds_from_now(-margin) if past else due + margin
+        exchange = create_task(self.target, self.verify, lead, TaskRequest("BOOKING", due, notify).body())
+        self.verify.expect(
+            "SF-CREATE-NOTIFY-WINDOW",
+            400 <= exchange.status < 500,
+            "a 4xx for a notify_at outside now < notify_at <= due_date",
+            exchange.status,
+            *self.journal,
+        )
+        self.last_action = "rejected create"
+
+    @rule(lead_index=st.integers(0, MODEL_LEADS - 1))
+    def complete(self, lead_index: int) -> None:
+        lead = self.leads[lead_index % len(self.leads)]
+        expected = self.models[lead].complete()
+        exchange = complete_task(self.target, self.verify, lead)
+        if expected is None:
+            self.verify.expect(
+                "SF-COMPLETE-ERR-NO-OPEN-TASK",
+                exchange.status == 400 and "No open task found for this lead" in body_strings(exchange),
+                '400 "No open task found for this lead" (the model has no open task)',
+                f"{exchange.status} {exchange.response.text[:200]}",
+                *self.journal,
+            )
+        else:
+            closed = task_of(exchange)
+            self.verify.expect(
+                "SF-COMPLETE-RETURNS-CLOSED-TASK",
+                exchange.status == 200 and closed.get("task_status") == "COMPLETE",
+                "200 with the closed task, task_status COMPLETE",
+                f"{exchange.status} task_status {closed.get('task_status')!r}",
+                *self.journal,
+            )
+            self.verify.expect(
+                "SF-COMPLETE-MOST-RECENT",
+                closed.get("id") == expected.id,
+                f"task {expected.id}, the most recently created open task",
+                f"task {closed.get('id')}",
+                *self.journal,
+            )
+        self.last_action = "complete"
+
+    @rule(lead_index=st.integers(0, MODEL_LEADS - 1), page_size=st.integers(1, 20))
+    def walk_all_pages(self, lead_index: int, page_size: int) -> None:
+        lead = self.leads[lead_index % len(self.leads)]
+        model = self.models[lead]
+        rows: list[dict[str, Any]] = []
+        page = 1
+        while True:
+            exchange = list_page(self.target, self.verify, lead, page, page_size)
+            data = task_of(exchange)
+            expect_page_arithmetic(self.verify, data, page, page_size, len(model.tasks), exchange)
+            rows += data.get("rows") or []
+            if page * page_size >= len(model.tasks) or not data.get("rows"):
+                break
+            page += 1
+        expect_listing(self.verify, model.newest_first(), rows, self.journal, self.last_action)
+
+    @invariant()
+    def every_lead_shows_what_the_model_holds(self) -> None:
+        if not self.models:
+            return
+        for lead, model in self.models.items():
+            exchange = list_page(self.target, self.verify, lead, 1, 20)
+            data = task_of(exchange)
+            self.verify.expect(
+                "SF-LIST-PAGINATION",
+                data.get("total_items") == len(model.tasks),
+                f"total_items {len(model.tasks)} on lead {lead}",
+                data.get("total_items"),
+                *self.journal,
+            )
+            expect_listing(
+                self.verify, model.newest_first()[:20], data.get("rows") or [], self.journal, self.last_action
+            )
+
+    @invariant()
+    def at_most_one_open_non_reminder_task(self) -> None:
+        for lead, model in self.models.items():
+            self.verify.expect(
+                "SF-CREATE-AUTOCLOSE",
+                len(model.open_non_reminders()) <= 1,
+                f"at most one open non-reminder task on lead {lead}",
+                [task.id for task in model.open_non_reminders()],
+                *self.journal,
+            )
+
+    def teardown(self) -> None:
+        self.verify.settle()
+
+
+@pytest.mark.clause(
+    "SF-CREATE-AUTOCLOSE",
+    "SF-CREATE-REMINDER-INDEPENDENT",
+    "SF-COMPLETE-MOST-RECENT",
+    "SF-COMPLETE-RETURNS-CLOSED-TASK",
+    "SF-COMPLETE-PERSISTED",
+    "SF-COMPLETE-ERR-NO-OPEN-TASK",
+    "SF-LIST-NEWEST-FIRST",
+    "SF-LIST-OPEN-AND-COMPLETED",
+    "SF-LIST-PAGINATION",
+    "SF-CREATE-NOTIFY-WINDOW",
+    "SF-CREATE-NOTIFY-EXPLICIT",
+    "SF-CREATE-STATUS-PENDING",
+    "SF-CREATE-TYPE-ECHO",
+    "SF-CREATE-DUE-DATE-INSTANT",
+)
+def test_tasks_over_time_follow_the_documented_model(
+    superfone: Target, verify: Verification, run_state: RunState
+) -> None:
+    profile = run_state.profile
+    machine = type("Machine", (SuperfoneTaskMachine,), {"target": superfone, "verify": verify})
+    run_state_machine_as_test(
+        machine,
+        settings=settings(
+            max_examples=profile.stateful_examples,
+            stateful_step_count=profile.stateful_steps,
+            derandomize=True,
+            database=None,
+            deadline=None,
+            suppress_health_check=list(HealthCheck),
+        ),
+    )

@@ -1,0 +1,87 @@
+"""Compare what List Tasks shows with the model, naming the clause each disagreement breaks."""
+
+from __future__ import annotations
+
+import math
+from typing import Any
+
+from .exchange import Exchange
+from .findings import Verification
+from .superfone_model import COMPLETE, REMINDER, ModelTask
+
+__all__ = ["expect_listing", "expect_page_arithmetic"]
+
+
+def _status_clause(task: ModelTask, shown: Any, last_action: str | None) -> str:
+    """Why the model expects this status decides which documented sentence the target broke."""
+    if task.status == COMPLETE:
+        return {"auto-close": "SF-CREATE-AUTOCLOSE", "complete": "SF-COMPLETE-PERSISTED"}.get(
+            task.closed_by or "", "SF-LIST-OPEN-AND-COMPLETED"
+        )
+    if shown == COMPLETE and last_action == "complete":
+        return "SF-COMPLETE-PERSISTED"
+    if shown == COMPLETE:
+        return "SF-CREATE-REMINDER-INDEPENDENT" if task.type == REMINDER else "SF-CREATE-AUTOCLOSE"
+    return "SF-LIST-OPEN-AND-COMPLETED"
+
+
+def expect_listing(
+    verify: Verification,
+    expected: list[ModelTask],
+    rows: list[dict[str, Any]],
+    evidence: tuple[Exchange, ...],
+    last_action: str | None,
+) -> None:
+    """``rows`` as listed (newest first) against the model's tasks for the same window."""
+    expected_ids = [task.id for task in expected]
+    shown_ids = [row.get("id") for row in rows]
+    missing = [i for i in expected_ids if i not in shown_ids]
+    extra = [i for i in shown_ids if i not in expected_ids]
+    verify.expect(
+        "SF-LIST-OPEN-AND-COMPLETED",
+        not missing and not extra,
+        f"the lead's tasks {expected_ids}",
+        f"missing {missing}, unexpected {extra}",
+        *evidence,
+    )
+    common_shown = [i for i in shown_ids if i in expected_ids]
+    common_expected = [i for i in expected_ids if i in shown_ids]
+    verify.expect(
+        "SF-LIST-NEWEST-FIRST",
+        common_shown == common_expected,
+        f"creation order, newest first: {common_expected}",
+        common_shown,
+        *evidence,
+    )
+    shown_status = {row.get("id"): row.get("task_status") for row in rows}
+    for task in expected:
+        shown = shown_status.get(task.id)
+        if task.id in shown_status and shown != task.status:
+            verify.expect(
+                _status_clause(task, shown, last_action),
+                False,
+                f"task {task.id} ({task.type}) {task.status}",
+                f"task {task.id} {shown}",
+                *evidence,
+            )
+
+
+def expect_page_arithmetic(
+    verify: Verification, data: dict[str, Any], page: int, size: int, total: int, exchange: Exchange
+) -> None:
+    expected = {
+        "current_page": page,
+        "page_size": size,
+        "total_items": total,
+        "total_pages": math.ceil(total / size),
+    }
+    actual = {key: data.get(key) for key in expected}
+    rows = len(data.get("rows") or [])
+    expected_rows = max(0, min(size, total - (page - 1) * size))
+    verify.expect(
+        "SF-LIST-PAGINATION",
+        actual == expected and rows == expected_rows,
+        f"{expected} with {expected_rows} rows",
+        f"{actual} with {rows} rows",
+        exchange,
+    )
