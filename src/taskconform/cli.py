@@ -28,6 +28,32 @@ def _parser() -> argparse.ArgumentParser:
     run.add_argument("--profile", choices=sorted(PROFILES), default="quick")
     run.add_argument("--report-dir", type=Path, default=Path("reports"))
     run.add_argument("--workers", type=int, default=1, help="parallel pytest-xdist workers (default 1)")
+    run.add_argument(
+        "--fault",
+        action="append",
+        default=[],
+        metavar="NAME",
+        help="switch on a deliberate fault in the bundled sandbox (see contracts/faults.yaml)",
+    )
+    run.add_argument(
+        "--variation",
+        action="append",
+        default=[],
+        metavar="NAME",
+        help="switch on an allowed variation of the bundled sandbox (contracts/variations.yaml)",
+    )
+
+    selftest = commands.add_parser("selftest", help="prove the suite: every fault caught, no false alarm")
+    selftest.add_argument("--profile", choices=sorted(PROFILES), default="quick")
+    selftest.add_argument("--workers", type=int, default=2, help="runs in parallel (default 2)")
+    selftest.add_argument("--report-dir", type=Path, default=Path("reports") / "selftest")
+    selftest.add_argument(
+        "--only",
+        action="append",
+        default=[],
+        metavar="NAME",
+        help="run only these faults/variations (and the correct sandbox)",
+    )
 
     sandbox = commands.add_parser("sandbox", help="serve the reference sandbox on loopback")
     sandbox.add_argument("--port", type=int, default=8000)
@@ -41,8 +67,25 @@ def _run(args: argparse.Namespace) -> int:
     if args.workers < 1:
         print("taskconform: --workers must be at least 1", file=sys.stderr)
         return EXIT_USAGE
-    options = RunOptions(args.config, tuple(args.only), args.profile, args.report_dir, args.workers)
+    options = RunOptions(
+        args.config,
+        tuple(args.only),
+        args.profile,
+        args.report_dir,
+        args.workers,
+        faults=tuple(args.fault),
+        variations=tuple(args.variation),
+    )
     return run(options)
+
+
+def _selftest(args: argparse.Namespace) -> int:
+    from .selftest import run_selftest
+
+    if args.workers < 1:
+        print("taskconform: --workers must be at least 1", file=sys.stderr)
+        return 2
+    return run_selftest(args.profile, args.workers, args.report_dir, tuple(args.only))
 
 
 def _sandbox(args: argparse.Namespace) -> int:
@@ -64,9 +107,15 @@ def _sandbox(args: argparse.Namespace) -> int:
 
 def main(argv: list[str] | None = None) -> int:
     args = _parser().parse_args(argv)
-    if args.command == "run":
-        return _run(args)
-    return _sandbox(args)
+    commands = {"run": _run, "selftest": _selftest, "sandbox": _sandbox}
+    try:
+        return commands[args.command](args)
+    except KeyboardInterrupt:
+        return 130
+    except Exception as exc:
+        # Never let a crash of the tool read as exit 1 ("violations found"): it is no verdict at all.
+        print(f"taskconform: internal error, no verdict ({type(exc).__name__}: {exc})", file=sys.stderr)
+        return 3
 
 
 if __name__ == "__main__":

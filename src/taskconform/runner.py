@@ -40,16 +40,25 @@ class RunOptions:
     report_dir: Path
     workers: int
     run_id: str | None = None
+    # Only for the bundled sandbox: deliberate faults and allowed variations to switch on.
+    faults: tuple[str, ...] = ()
+    variations: tuple[str, ...] = ()
 
 
 @contextmanager
-def _sandbox_target() -> Iterator[tuple[Path, dict[str, str]]]:
+def _sandbox_target(options: RunOptions) -> Iterator[tuple[Path, dict[str, str]]]:
     """A fresh sandbox on a free loopback port, with throwaway keys, and a config file naming it."""
     from .sandbox import SandboxOptions, create_app, serve_in_thread
     from .sandbox.target_config import SANDBOX_KEY_ENV, sandbox_target_toml
 
     keys = (f"sf-{secrets.token_hex(12)}", f"sf-{secrets.token_hex(12)}")
-    server = serve_in_thread(create_app(SandboxOptions(superfone_keys=keys)))
+    try:
+        sandbox = SandboxOptions(
+            superfone_keys=keys, faults=frozenset(options.faults), variations=frozenset(options.variations)
+        )
+    except ValueError as exc:
+        raise UsageError(str(exc)) from None
+    server = serve_in_thread(create_app(sandbox))
     try:
         with tempfile.TemporaryDirectory(prefix="taskconform-") as folder:
             path = Path(folder) / "sandbox.toml"
@@ -169,8 +178,12 @@ def _execute(options: RunOptions, config_path: Path, env: dict[str, str]) -> int
 def run(options: RunOptions) -> int:
     try:
         if options.config is not None:
+            if options.faults or options.variations:
+                raise UsageError(
+                    "--fault and --variation apply to the bundled sandbox; drop them or --config"
+                )
             return _execute(options, options.config, dict(os.environ))
-        with _sandbox_target() as (config_path, keys):
+        with _sandbox_target(options) as (config_path, keys):
             return _execute(options, config_path, {**os.environ, **keys})
     except ConfigError as exc:
         print(f"taskconform: configuration error: {exc}", file=sys.stderr)

@@ -139,6 +139,11 @@ def snapshot(target: Target, verify: Verification, lead: Any) -> Any:
     return data.get("total_items"), rows
 
 
+def ensure_open_task(target: Target, verify: Verification, lead: Any) -> None:
+    """A complete that should be refused must have something it could wrongly close."""
+    create_task(target, verify, lead, {"type": "REMINDER", "due_date": VALID_BODY["due_date"]})
+
+
 _AUTH_MESSAGE = "UnAuthorized, Please Provide Valid API Key"
 _OPS = (("CREATE", "createTask", VALID_BODY), ("LIST", "listTasks", None), ("COMPLETE", "completeTask", None))
 
@@ -148,6 +153,7 @@ def _per_operation_probes() -> list[Probe]:
     for prefix, operation, body in _OPS:
         payload = {"json_body": body} if body is not None else {}
         writes = operation != "listTasks"
+        prepare = ensure_open_task if operation == "completeTask" else None
         probes += [
             Probe(
                 f"{prefix}-non-numeric-lead-id",
@@ -165,6 +171,7 @@ def _per_operation_probes() -> list[Probe]:
                 status=401,
                 message=_AUTH_MESSAGE,
                 writes_nothing=writes,
+                prepare=prepare,
                 **payload,
             ),
             Probe(
@@ -175,6 +182,7 @@ def _per_operation_probes() -> list[Probe]:
                 status=401,
                 message=_AUTH_MESSAGE,
                 writes_nothing=writes,
+                prepare=prepare,
                 **payload,
             ),
             Probe(
@@ -232,6 +240,14 @@ def _create_probes() -> list[Probe]:
             json_body={**VALID_BODY, "type": unknown},
             message_prefix=f'type "{unknown}" is not available for creation. Allowed: ',
             message_mentions=TASK_TYPES,
+            writes_nothing=True,
+        ),
+        Probe(
+            "CREATE-malformed-json",
+            "SF-CREATE-DOCUMENTED-STATUSES",
+            "createTask",
+            content=b'{"type": "FOLLOW_UP_CALL", "due_date": ',
+            status=None,
             writes_nothing=True,
         ),
         Probe(

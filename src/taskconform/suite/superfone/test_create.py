@@ -91,15 +91,21 @@ def test_due_date_keeps_its_instant_in_any_iso_spelling(
     )
 
 
-@pytest.mark.clause("SF-CREATE-NOTIFY-EXPLICIT")
+@pytest.mark.clause("SF-CREATE-NOTIFY-EXPLICIT", "SF-CREATE-NOTIFY-WINDOW")
 @pytest.mark.parametrize("task_type", ["FOLLOW_UP_CALL", "FIRST_CALL", "REMINDER"])
 @pytest.mark.parametrize("before_due", [timedelta(hours=3), timedelta(0)], ids=["inside", "at-due-date"])
 def test_explicit_notify_at_inside_its_window_is_honoured(
     superfone: Target, verify: Verification, task_type: str, before_due: timedelta
 ) -> None:
     due = whole_seconds_from_now(timedelta(days=1))
-    create_and_check(
-        superfone, verify, lead_of(superfone), TaskRequest(task_type, due, notify=due - before_due)
+    request = TaskRequest(task_type, due, notify=due - before_due)
+    created = create_and_check(superfone, verify, lead_of(superfone), request)
+    verify.expect(
+        "SF-CREATE-NOTIFY-WINDOW",
+        created is not None,
+        "notify_at <= due_date accepted (200)",
+        "rejected",
+        *superfone.client.journal[-1:],
     )
 
 

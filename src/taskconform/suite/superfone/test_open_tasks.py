@@ -12,7 +12,7 @@ from taskconform.findings import Verification
 from taskconform.session import RunState
 from taskconform.superfone_rules import TaskRequest, task_of, whole_seconds_from_now
 from taskconform.target import Target
-from taskconform.vendors.superfone import NON_REMINDER_TYPES, create_task, list_tasks
+from taskconform.vendors.superfone import NON_REMINDER_TYPES, complete_task, create_task, list_tasks
 
 pytestmark = pytest.mark.vendor("superfone")
 
@@ -80,5 +80,39 @@ def test_concurrent_creates_leave_one_open_non_reminder_task(
             len(still_open) == 1,
             f"exactly one open non-reminder task after {concurrency} concurrent creates",
             f"{len(still_open)} open: {still_open}",
+            superfone.client.journal[-1],
+        )
+
+
+@pytest.mark.clause("SF-COMPLETE-PERSISTED", "SF-COMPLETE-MOST-RECENT")
+def test_concurrent_completes_never_close_the_same_task_twice(
+    superfone: Target, verify: Verification, run_state: RunState
+) -> None:
+    lead = superfone.own("lead_ids")[-1]
+    concurrency = superfone.settings.race_concurrency
+    for _ in range(run_state.profile.race_rounds):
+        for _ in range(concurrency):
+            _create(superfone, verify, lead, "REMINDER")
+        open_before = {
+            t.get("id") for t in list_tasks(superfone, verify, lead) if t.get("task_status") == "PENDING"
+        }
+        with ThreadPoolExecutor(max_workers=concurrency) as pool:
+            answers = list(pool.map(lambda _: complete_task(superfone, verify, lead), range(concurrency)))
+        closed = [task_of(a).get("id") for a in answers if a.status == 200]
+        verify.expect(
+            "SF-COMPLETE-PERSISTED",
+            len(closed) == len(set(closed)) == concurrency,
+            f"{concurrency} concurrent completes close {concurrency} different tasks",
+            f"closed {closed}",
+            *answers,
+        )
+        open_after = {
+            t.get("id") for t in list_tasks(superfone, verify, lead) if t.get("task_status") == "PENDING"
+        }
+        verify.expect(
+            "SF-COMPLETE-PERSISTED",
+            open_before - open_after == set(closed),
+            f"exactly the tasks {sorted(map(str, closed))} no longer open",
+            f"closed {sorted(map(str, open_before - open_after))}",
             superfone.client.journal[-1],
         )

@@ -1,0 +1,189 @@
+"""``taskconform selftest``: the suite proves what it catches and that it raises no false alarm.
+
+Every variant of the bundled sandbox gets its own ``taskconform run`` process (its own sandbox on
+its own port): the faithful sandbox and every allowed variation must conform, every catalogued
+fault must be caught — by the clause it breaks, else it counts as a warning.
+"""
+
+from __future__ import annotations
+
+import json
+import statistics
+import subprocess
+import sys
+import time
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import asdict, dataclass, field
+from html import escape
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from .resources import contract_path
+
+__all__ = ["Variant", "load_variants", "run_selftest"]
+
+
+@dataclass(frozen=True)
+class Variant:
+    name: str
+    kind: str  # correct | variation | fault
+    vendor: str = ""
+    clause: str = ""
+    description: str = ""
+
+    def run_flags(self) -> list[str]:
+        return {"fault": ["--fault", self.name], "variation": ["--variation", self.name]}.get(self.kind, [])
+
+
+@dataclass
+class Outcome:
+    variant: Variant
+    verdict: str
+    failing_clauses: list[str]
+    duration_s: float
+    exit_code: int
+    incomplete_reason: str | None = None
+    log: str = ""
+    result: str = field(init=False)
+
+    def __post_init__(self) -> None:
+        self.result = self._judge()
+
+    def _judge(self) -> str:
+        if self.verdict == "incomplete" or self.exit_code not in (0, 1):
+            return "incomplete"
+        if self.variant.kind != "fault":
+            return "pass" if self.verdict == "conforms" else "false-alarm"
+        if self.verdict == "conforms":
+            return "survived"
+        return "killed" if self.variant.clause in self.failing_clauses else "killed-by-other-clause"
+
+
+def load_variants(only: tuple[str, ...] = ()) -> list[Variant]:
+    faults = yaml.safe_load(contract_path("faults.yaml").read_text(encoding="utf-8"))["faults"]
+    variations = yaml.safe_load(contract_path("variations.yaml").read_text(encoding="utf-8"))["variations"]
+    variants = [Variant("correct", "correct", description="the faithful sandbox")]
+    variants += [Variant(v["name"], "variation", v["vendor"], description=v["what"]) for v in variations]
+    variants += [Variant(f["name"], "fault", f["vendor"], f["clause"], f["fault"]) for f in faults]
+    if only:
+        unknown = set(only) - {v.name for v in variants}
+        if unknown:
+            raise ValueError(f"unknown fault or variation {sorted(unknown)[0]!r}")
+        variants = [v for v in variants if v.kind == "correct" or v.name in only]
+    return variants
+
+
+def _run_variant(variant: Variant, profile: str, report_dir: Path) -> Outcome:
+    run_dir = report_dir / "runs" / variant.name
+    command = [
+        sys.executable,
+        "-m",
+        "taskconform",
+        "run",
+        "--profile",
+        profile,
+        "--report-dir",
+        str(run_dir),
+        *variant.run_flags(),
+    ]
+    started = time.perf_counter()
+    completed = subprocess.run(command, capture_output=True, text=True, stdin=subprocess.DEVNULL, check=False)
+    duration = time.perf_counter() - started
+    log = completed.stdout + completed.stderr
+    report_path = run_dir / "latest" / "report.json"
+    if not report_path.exists():
+        return Outcome(variant, "incomplete", [], duration, completed.returncode, "no report written", log)
+    report = json.loads(report_path.read_text(encoding="utf-8"))
+    failing = sorted(c["id"] for v in report["vendors"] for c in v["clauses"] if c["verdict"] == "fail")
+    return Outcome(
+        variant,
+        report["verdict"],
+        failing,
+        duration,
+        completed.returncode,
+        report.get("incomplete_reason"),
+        log,
+    )
+
+
+def _summary(outcomes: list[Outcome], total_s: float, profile: str, workers: int) -> dict[str, Any]:
+    faults = [o for o in outcomes if o.variant.kind == "fault"]
+    killed = [o for o in faults if o.result in ("killed", "killed-by-other-clause")]
+    kill_times = [o.duration_s for o in killed]
+    return {
+        "profile": profile,
+        "workers": workers,
+        "total_s": round(total_s, 1),
+        "faults": len(faults),
+        "killed": len(killed),
+        "killed_by_own_clause": sum(1 for o in faults if o.result == "killed"),
+        "mutation_score": round(len(killed) / len(faults), 4) if faults else None,
+        "survivors": [o.variant.name for o in faults if o.result == "survived"],
+        "warnings": [o.variant.name for o in faults if o.result == "killed-by-other-clause"],
+        "false_alarms": [o.variant.name for o in outcomes if o.result == "false-alarm"],
+        "incomplete": [o.variant.name for o in outcomes if o.result == "incomplete"],
+        "median_kill_s": round(statistics.median(kill_times), 2) if kill_times else None,
+        "slowest_kill_s": round(max(kill_times), 2) if kill_times else None,
+    }
+
+
+def _render_html(summary: dict[str, Any], outcomes: list[Outcome]) -> str:
+    caught = sorted({c for o in outcomes if o.variant.kind == "fault" for c in o.failing_clauses})
+    head = "".join(f"<th class=v>{escape(c)}</th>" for c in caught)
+    rows = []
+    for o in outcomes:
+        cells = "".join(
+            f"<td>{'●' if c == o.variant.clause else '○'}</td>" if c in o.failing_clauses else "<td></td>"
+            for c in caught
+        )
+        rows.append(
+            f"<tr class={o.result}><th>{escape(o.variant.name)}</th><td>{escape(o.variant.kind)}</td>"
+            f"<td>{escape(o.variant.clause)}</td><td>{escape(o.result)}</td>"
+            f"<td>{o.duration_s:.1f}s</td>{cells}</tr>"
+        )
+    facts = "".join(f"<li>{escape(k)}: {escape(str(v))}</li>" for k, v in summary.items())
+    return (
+        "<!doctype html><html lang=en><meta charset=utf-8><title>taskconform selftest</title>"
+        "<style>body{font:14px system-ui;margin:2em}table{border-collapse:collapse}td,th{border:1px solid #ccc;"
+        "padding:2px 6px}th.v{writing-mode:vertical-rl}.survived,.false-alarm,.incomplete{background:#fdd}"
+        ".killed-by-other-clause{background:#ffd}</style>"
+        f"<h1>taskconform selftest</h1><ul>{facts}</ul><p>● caught by the clause it breaks, "
+        "○ caught by another clause</p><table><tr><th>variant</th><th>kind</th><th>clause broken</th>"
+        f"<th>result</th><th>time</th>{head}</tr>{''.join(rows)}</table></html>\n"
+    )
+
+
+def _print(summary: dict[str, Any], outcomes: list[Outcome]) -> None:
+    print(f"{'variant':<40} {'kind':<10} {'result':<24} {'time':>6}  caught by")
+    for o in outcomes:
+        print(
+            f"{o.variant.name:<40} {o.variant.kind:<10} {o.result:<24} {o.duration_s:>5.1f}s  "
+            f"{', '.join(o.failing_clauses) or o.incomplete_reason or ''}"
+        )
+    print(
+        f"mutation score {summary['killed']}/{summary['faults']} "
+        f"({summary['killed_by_own_clause']} by their own clause); false alarms {len(summary['false_alarms'])}; "
+        f"survivors {len(summary['survivors'])}; median kill {summary['median_kill_s']}s, "
+        f"slowest {summary['slowest_kill_s']}s; total {summary['total_s']}s"
+    )
+
+
+def run_selftest(profile: str, workers: int, report_dir: Path, only: tuple[str, ...] = ()) -> int:
+    try:
+        variants = load_variants(only)
+    except ValueError as exc:
+        print(f"taskconform: {exc}", file=sys.stderr)
+        return 2
+    started = time.perf_counter()
+    with ThreadPoolExecutor(max_workers=workers) as pool:
+        outcomes = list(pool.map(lambda v: _run_variant(v, profile, report_dir), variants))
+    summary = _summary(outcomes, time.perf_counter() - started, profile, workers)
+    report_dir.mkdir(parents=True, exist_ok=True)
+    runs = [{**asdict(o), "variant": asdict(o.variant), "log": o.log[-2000:]} for o in outcomes]
+    (report_dir / "selftest.json").write_text(json.dumps({"summary": summary, "runs": runs}, indent=2) + "\n")
+    (report_dir / "selftest.html").write_text(_render_html(summary, outcomes))
+    _print(summary, outcomes)
+    bad = summary["survivors"] or summary["false_alarms"] or summary["incomplete"]
+    return 1 if bad else 0

@@ -1,0 +1,62 @@
+"""Shared fixtures: a sandbox on loopback and a way to run the ``taskconform`` command."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+
+from taskconform.sandbox import SandboxOptions, create_app, serve_in_thread
+from taskconform.sandbox.target_config import sandbox_target_toml
+
+DISTINCTIVE_KEY = "sfk-Zq8rT2-distinctive-4471"
+FOREIGN_KEY = "sfk-foreign-account-9923"
+
+
+@dataclass(frozen=True)
+class Completed:
+    code: int
+    output: str
+
+
+def run_taskconform(*args: str, env: dict[str, str] | None = None, cwd: Path | None = None) -> Completed:
+    completed = subprocess.run(
+        [sys.executable, "-m", "taskconform", *args],
+        capture_output=True,
+        text=True,
+        check=False,
+        env={**os.environ, **(env or {})},
+        cwd=cwd,
+        stdin=subprocess.DEVNULL,
+        timeout=600,
+    )
+    return Completed(completed.returncode, completed.stdout + completed.stderr)
+
+
+@dataclass(frozen=True)
+class SandboxTarget:
+    base_url: str
+    config: Path
+    env: dict[str, str]
+
+
+def start_sandbox(tmp_path: Path, faults: frozenset[str] = frozenset()) -> Iterator[SandboxTarget]:
+    server = serve_in_thread(
+        create_app(SandboxOptions(superfone_keys=(DISTINCTIVE_KEY, FOREIGN_KEY), faults=faults))
+    )
+    config = tmp_path / "target.toml"
+    config.write_text(sandbox_target_toml(server.base_url), encoding="utf-8")
+    try:
+        yield SandboxTarget(server.base_url, config, {"SF_API_KEY": DISTINCTIVE_KEY})
+    finally:
+        server.stop()
+
+
+@pytest.fixture
+def sandbox_target(tmp_path: Path) -> Iterator[SandboxTarget]:
+    yield from start_sandbox(tmp_path)

@@ -1,0 +1,115 @@
+"""``taskconform run`` end to end: verdicts, exit codes, reports, and plain pytest."""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+
+import pytest
+
+from .conftest import DISTINCTIVE_KEY, SandboxTarget, run_taskconform, start_sandbox
+
+SUITE_DIR = Path(__import__("taskconform.suite", fromlist=["x"]).__file__).parent
+
+
+def _report(report_dir: Path) -> dict:
+    return json.loads((report_dir / "latest" / "report.json").read_text(encoding="utf-8"))
+
+
+def test_run_without_config_tests_the_bundled_sandbox_and_writes_reports(tmp_path: Path) -> None:
+    result = run_taskconform("run", "--report-dir", str(tmp_path / "reports"))
+    assert result.code == 0, result.output
+    report = _report(tmp_path / "reports")
+    assert report["verdict"] == "conforms"
+    assert report["summary"]["fail"] == 0 and report["summary"]["not-run"] == 0
+    run_dir = tmp_path / "reports" / report["run_id"]
+    for name in ("report.json", "junit.xml", "report.html"):
+        assert (run_dir / name).is_file() and (tmp_path / "reports" / "latest" / name).is_file()
+    assert "verdict: conforms" in result.output
+
+
+def test_run_against_a_separate_server_conforms(sandbox_target: SandboxTarget, tmp_path: Path) -> None:
+    result = run_taskconform(
+        "run",
+        "--config",
+        str(sandbox_target.config),
+        "--only",
+        "superfone",
+        "--report-dir",
+        str(tmp_path / "r"),
+        env=sandbox_target.env,
+    )
+    assert result.code == 0, result.output
+    assert DISTINCTIVE_KEY not in result.output
+
+
+def test_a_server_breaking_a_rule_exits_1_naming_the_clause(tmp_path: Path) -> None:
+    for target in start_sandbox(tmp_path, frozenset({"list-page-size-21-accepted"})):
+        result = run_taskconform(
+            "run", "--config", str(target.config), "--report-dir", str(tmp_path / "r"), env=target.env
+        )
+    assert result.code == 1, result.output
+    assert "FAIL SF-LIST-ERR-PAGE-SIZE-MAX" in result.output
+    failing = [c["id"] for c in _report(tmp_path / "r")["vendors"][0]["clauses"] if c["verdict"] == "fail"]
+    assert failing == ["SF-LIST-ERR-PAGE-SIZE-MAX"]
+
+
+def test_parallel_workers_reach_the_same_verdict(tmp_path: Path) -> None:
+    result = run_taskconform("run", "--workers", "2", "--report-dir", str(tmp_path / "r"))
+    assert result.code == 0, result.output
+    assert _report(tmp_path / "r")["summary"]["not-run"] == 0
+
+
+def test_the_suite_runs_as_plain_pytest(sandbox_target: SandboxTarget, tmp_path: Path) -> None:
+    import subprocess
+
+    completed = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "pytest",
+            str(SUITE_DIR),
+            "-c",
+            str(SUITE_DIR / "pytest.ini"),
+            "-q",
+            "-p",
+            "no:cacheprovider",
+            "--target-config",
+            str(sandbox_target.config),
+            "--conformance-report-dir",
+            str(tmp_path / "r"),
+        ],
+        capture_output=True,
+        text=True,
+        env={**__import__("os").environ, **sandbox_target.env},
+        check=False,
+    )
+    assert completed.returncode == 0, completed.stdout + completed.stderr
+    assert _report(tmp_path / "r")["verdict"] == "conforms"
+
+
+def test_an_unreachable_target_exits_3_without_a_verdict(tmp_path: Path) -> None:
+    config = tmp_path / "t.toml"
+    config.write_text(
+        '[superfone]\nbase_url = "http://127.0.0.1:9"\napi_key_env = "SF_API_KEY"\nlead_ids = [1]\n'
+    )
+    result = run_taskconform("run", "--config", str(config), env={"SF_API_KEY": DISTINCTIVE_KEY})
+    assert result.code == 3
+    assert "target unreachable" in result.output and "Traceback" not in result.output
+    assert DISTINCTIVE_KEY not in result.output
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (["--config", "/nonexistent/target.toml"], "does not exist"),
+        (["--only", "leadlex"], "--only leadlex: no [leadlex] section"),
+        (["--fault", "no-such-fault"], "no-such-fault"),
+        (["--profile", "fastest"], "invalid choice"),
+    ],
+)
+def test_bad_usage_exits_2_with_one_clear_line(args: list[str], message: str, tmp_path: Path) -> None:
+    result = run_taskconform("run", "--report-dir", str(tmp_path), *args)
+    assert result.code == 2, result.output
+    assert message in result.output and "Traceback" not in result.output
