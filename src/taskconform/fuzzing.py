@@ -44,7 +44,7 @@ def fuzz_operation_once(
     """Draw one request, confine it to configured records, send it and check the answer."""
     operation = load_operation(target.vendor.spec_file, operation_id)
     case = data.draw(operation.as_strategy(generation_mode=mode), label="request")
-    target.vendor.confine_path(target, case.path_parameters, lambda pool: data.draw(st.sampled_from(pool)))
+    target.vendor.confine(target, case, lambda pool: data.draw(st.sampled_from(pool)))
     kwargs = case.as_transport_kwargs(base_url=target.client.base_url)
     headers = {k: v for k, v in kwargs["headers"].items() if k.lower() not in _SCHEMATHESIS_HEADERS}
     body: dict[str, Any] = {}

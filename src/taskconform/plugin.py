@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from hypothesis.errors import HypothesisException
 
 from .config import load_config
 from .errors import ConfigError, InfrastructureError
@@ -132,10 +133,18 @@ def pytest_pyfunc_call(pyfuncitem: pytest.Function) -> Generator[None, object, o
 
 
 def _violations(exc: BaseException) -> list[ContractViolation]:
+    """Violations raised, grouped, or behind a Hypothesis flakiness error.
+
+    A finding is an observed exchange, so it stands even when Hypothesis could not replay it (the
+    target's state moved on): the flakiness error keeps the original failure as its context.
+    """
     if isinstance(exc, ContractViolation):
         return [exc]
     if isinstance(exc, BaseExceptionGroup):
         return [found for inner in exc.exceptions for found in _violations(inner)]
+    if isinstance(exc, HypothesisException):
+        context = exc.__cause__ or exc.__context__
+        return _violations(context) if context is not None else []
     return []
 
 

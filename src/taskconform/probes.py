@@ -26,8 +26,8 @@ class Probe:
     id: str
     clause: str
     operation: str
-    # Which record the path names: "own" (a configured one), "foreign", "missing", or a literal value.
-    record: str = "own"
+    # Values "{own}", "{foreign}" or "{missing}" (in path, query or body) become a record of that pool.
+    path_params: Mapping[str, Any] = field(default_factory=dict)
     params: Mapping[str, Any] = field(default_factory=dict)
     json_body: Any = NO_BODY
     content: bytes | None = None
@@ -42,9 +42,14 @@ class Probe:
     prepare: Callable[[Target, Verification, Any], None] | None = None
 
 
-def _record(target: Target, probe: Probe) -> Any:
-    pools = target.vendor.record_pools(target)
-    return pools[probe.record][0] if probe.record in pools else probe.record
+def _fill(value: Any, pools: Mapping[str, tuple[Any, ...]]) -> Any:
+    if isinstance(value, str) and value.startswith("{") and value.endswith("}") and value[1:-1] in pools:
+        return pools[value[1:-1]][0]
+    if isinstance(value, dict):
+        return {k: _fill(v, pools) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_fill(v, pools) for v in value]
+    return value
 
 
 def _message_matches(probe: Probe, strings: set[str]) -> bool:
@@ -67,17 +72,20 @@ def _describe_message(probe: Probe) -> str:
 
 
 def run_probe(target: Target, verify: Verification, probe: Probe) -> None:
-    record = _record(target, probe)
-    path_params = {target.vendor.record_param: record}
+    pools = target.vendor.record_pools(target)
+    path_params = _fill(dict(probe.path_params), pools)
+    record = next(iter(path_params.values()), None)
     if probe.prepare is not None:
         probe.prepare(target, verify, record)
-    before = target.vendor.snapshot(target, verify, record) if probe.writes_nothing else None
+    snapshot = target.vendor.snapshot if probe.writes_nothing else None
+    before = snapshot(target, verify, record) if snapshot else None
     body: dict[str, Any] = {}
     if probe.json_body is not NO_BODY:
-        body["json_body"] = probe.json_body
+        body["json_body"] = _fill(probe.json_body, pools)
     elif probe.content is not None:
         body["content"] = probe.content
-    exchange = target.call(verify, probe.operation, path_params, params=probe.params, auth=probe.auth, **body)
+    params = _fill(dict(probe.params), pools)
+    exchange = target.call(verify, probe.operation, path_params, params=params, auth=probe.auth, **body)
     if probe.status is None:
         verify.exercised.add(probe.clause)
     else:
@@ -88,8 +96,8 @@ def run_probe(target: Target, verify: Verification, probe: Probe) -> None:
             f"{exchange.status} {exchange.response.text[:300]}",
             exchange,
         )
-    if probe.writes_nothing:
-        after = target.vendor.snapshot(target, verify, record)
+    if snapshot:
+        after = snapshot(target, verify, record)
         verify.expect(
             probe.clause, before == after, "the record unchanged", f"{before!r} became {after!r}", exchange
         )

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from hypothesis import HealthCheck, Phase, settings
+
 __all__ = ["PROFILES", "Profile"]
 
 
@@ -15,6 +17,18 @@ class Profile:
     stateful_steps: int
     page_sizes: tuple[int, ...]
     race_rounds: int
+
+    def hypothesis(self, **overrides: object) -> settings:
+        """Deterministic in CI and everywhere: derandomised, no example database, no deadline (the target
+        is remote), and no "explain" phase, whose tracing multiplies the cost of every failing example."""
+        return settings(
+            derandomize=True,
+            database=None,
+            deadline=None,
+            suppress_health_check=list(HealthCheck),
+            phases=[Phase.explicit, Phase.generate, Phase.shrink],
+            **overrides,  # type: ignore[arg-type]
+        )
 
 
 PROFILES: dict[str, Profile] = {

@@ -18,9 +18,7 @@ from html import escape
 from pathlib import Path
 from typing import Any
 
-import yaml
-
-from .resources import contract_path
+from .sandbox.faults import load_faults, load_variations
 
 __all__ = ["Variant", "load_variants", "run_selftest"]
 
@@ -62,11 +60,9 @@ class Outcome:
 
 
 def load_variants(only: tuple[str, ...] = ()) -> list[Variant]:
-    faults = yaml.safe_load(contract_path("faults.yaml").read_text(encoding="utf-8"))["faults"]
-    variations = yaml.safe_load(contract_path("variations.yaml").read_text(encoding="utf-8"))["variations"]
     variants = [Variant("correct", "correct", description="the faithful sandbox")]
-    variants += [Variant(v["name"], "variation", v["vendor"], description=v["what"]) for v in variations]
-    variants += [Variant(f["name"], "fault", f["vendor"], f["clause"], f["fault"]) for f in faults]
+    variants += [Variant(v.name, "variation", v.vendor, description=v.what) for v in load_variations()]
+    variants += [Variant(f.name, "fault", f.vendor, f.clause, f.fault) for f in load_faults()]
     if only:
         unknown = set(only) - {v.name for v in variants}
         if unknown:
@@ -146,8 +142,9 @@ def _render_html(summary: dict[str, Any], outcomes: list[Outcome]) -> str:
     facts = "".join(f"<li>{escape(k)}: {escape(str(v))}</li>" for k, v in summary.items())
     return (
         "<!doctype html><html lang=en><meta charset=utf-8><title>taskconform selftest</title>"
-        "<style>body{font:14px system-ui;margin:2em}table{border-collapse:collapse}td,th{border:1px solid #ccc;"
-        "padding:2px 6px}th.v{writing-mode:vertical-rl}.survived,.false-alarm,.incomplete{background:#fdd}"
+        "<style>body{font:14px system-ui;margin:2em}table{border-collapse:collapse}"
+        "td,th{border:1px solid #ccc;padding:2px 6px}th.v{writing-mode:vertical-rl}"
+        ".survived,.false-alarm,.incomplete{background:#fdd}"
         ".killed-by-other-clause{background:#ffd}</style>"
         f"<h1>taskconform selftest</h1><ul>{facts}</ul><p>● caught by the clause it breaks, "
         "○ caught by another clause</p><table><tr><th>variant</th><th>kind</th><th>clause broken</th>"
@@ -164,7 +161,8 @@ def _print(summary: dict[str, Any], outcomes: list[Outcome]) -> None:
         )
     print(
         f"mutation score {summary['killed']}/{summary['faults']} "
-        f"({summary['killed_by_own_clause']} by their own clause); false alarms {len(summary['false_alarms'])}; "
+        f"({summary['killed_by_own_clause']} by their own clause); "
+        f"false alarms {len(summary['false_alarms'])}; "
         f"survivors {len(summary['survivors'])}; median kill {summary['median_kill_s']}s, "
         f"slowest {summary['slowest_kill_s']}s; total {summary['total_s']}s"
     )

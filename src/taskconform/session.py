@@ -56,7 +56,7 @@ class RunState:
 
     def _check_missing_records(self, target: Target) -> None:
         """Records we were told are absent receive writes; refuse if one actually exists."""
-        if target.vendor.read_operation is None:
+        if target.vendor.read_operation is None or target.vendor.record_param is None:
             return
         verify = Verification(self.redactor)
         for record in target.vendor.record_pools(target)["missing"]:

@@ -114,21 +114,3 @@ def unauthorized_uses_documented_message(verify: Verification, clause: str, ctx:
 def not_found_uses_documented_message(verify: Verification, clause: str, ctx: ResponseContext) -> None:
     """Every documented 404 cause has its own message; a 404 without one of them is undocumented."""
     _expect_documented_message(verify, clause, ctx, 404)
-
-
-@response_check
-def tasks_belong_to_lead(verify: Verification, clause: str, ctx: ResponseContext) -> None:
-    """No task of another lead (or account) may appear in an answer about this lead."""
-    if ctx.exchange.status != 200 or "lead_id" not in ctx.path_params:
-        return
-    lead = ctx.path_params["lead_id"]
-    data = (ctx.exchange.json() or {}).get("data")
-    tasks = data.get("rows", []) if isinstance(data, dict) and "rows" in data else [data]
-    owners = [task.get("customer_id") for task in tasks if isinstance(task, dict)]
-    verify.expect(
-        clause,
-        all(owner == lead for owner in owners),
-        f"customer_id {lead} on every task",
-        f"customer_id values {sorted(set(map(str, owners)))}",
-        ctx.exchange,
-    )

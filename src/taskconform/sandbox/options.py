@@ -1,4 +1,4 @@
-"""What a sandbox instance is built from: credentials, the clock, and (later) the faults it injects.
+"""What a sandbox instance is built from: credentials, the clock, and the faults and variations it shows.
 
 Kept apart from the vendor modules so that every vendor reads the same options object and the app
 composition can stay vendor-neutral.
@@ -9,6 +9,8 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
+
+from taskconform.sandbox.faults import check_names, fault_names, variation_names
 
 __all__ = ["DEFAULT_SUPERFONE_KEYS", "SandboxOptions", "utc_now"]
 
@@ -27,11 +29,20 @@ class SandboxOptions:
     """Configuration of one sandbox app; each ``create_app`` call gets its own state from it."""
 
     superfone_keys: tuple[str, str] = DEFAULT_SUPERFONE_KEYS
-    # Names of deliberate deviations from the documents; no fault is implemented yet.
+    # Names from contracts/faults.yaml: deliberate deviations from the documents, which a suite must catch.
     faults: frozenset[str] = frozenset()
+    # Names from contracts/variations.yaml: behaviour the documents allow, which a suite must accept.
+    variations: frozenset[str] = frozenset()
     now: Callable[[], datetime] = field(default=utc_now)
 
     def __post_init__(self) -> None:
+        for names in (self.faults, self.variations):
+            if isinstance(names, str):  # frozenset("slow") would be four one-letter names
+                raise TypeError(f"faults and variations are collections of names, not the string {names!r}")
+        object.__setattr__(self, "faults", frozenset(self.faults))
+        object.__setattr__(self, "variations", frozenset(self.variations))
+        check_names("fault", self.faults, fault_names())
+        check_names("variation", self.variations, variation_names())
         # Account B would be unreachable (every request would land in account A) if the keys matched.
         if self.superfone_keys[0] == self.superfone_keys[1]:
             raise ValueError("superfone_keys must name two different API keys (account A, account B)")

@@ -8,7 +8,7 @@ an answer about one record holds only that record's data.
 from __future__ import annotations
 
 import pytest
-from hypothesis import HealthCheck, given, settings
+from hypothesis import given
 from hypothesis import strategies as st
 from schemathesis import GenerationMode
 
@@ -36,13 +36,7 @@ OPERATIONS = [
 def test_generated_requests_get_documented_answers(
     target: Target, verify: Verification, run_state: RunState, operation_id: str, mode: GenerationMode
 ) -> None:
-    @settings(
-        max_examples=run_state.profile.fuzz_examples,
-        derandomize=True,
-        database=None,
-        deadline=None,
-        suppress_health_check=list(HealthCheck),
-    )
+    @run_state.profile.hypothesis(max_examples=run_state.profile.fuzz_examples)
     @given(data=st.data())
     def one_request(data: st.DataObject) -> None:
         fuzz_operation_once(target, verify, operation_id, mode, data)

@@ -14,6 +14,8 @@ from ..client import AuthScheme
 from ..config import SectionSpec
 
 if TYPE_CHECKING:
+    from schemathesis import Case
+
     from ..findings import Verification
     from ..probes import Probe
     from ..target import Target
@@ -30,16 +32,18 @@ class Vendor:
     key_option: str
     # operationId -> response check name -> clause id
     response_clauses: Mapping[str, Mapping[str, str]]
-    # Rewrites generated path parameters so fuzzing never reaches a record the config does not name.
-    confine_path: Callable[[Target, dict[str, Any], Callable[[list[Any]], Any]], None]
-    # The path parameter naming the record a request writes to, and the records of each kind:
-    # "own" (configured, this worker's share), "foreign" (another account's), "missing" (absent).
-    record_param: str
+    # Rewrites a generated request (path and body) so fuzzing never reaches a record the config does
+    # not name; the callable draws one value from a list.
+    confine: Callable[[Target, Case, Callable[[list[Any]], Any]], None]
+    # The records of each kind: "own" (configured, this worker's share), "foreign" (another
+    # account's), "missing" (absent); probes name them as "{own}", "{foreign}", "{missing}".
     record_pools: Callable[[Target], Mapping[str, tuple[Any, ...]]]
-    # A read-only operation on one record: proves a "missing" id really is absent before writing to it.
+    # A read-only operation on one record (path parameter ``record_param``): proves a "missing" id
+    # really is absent before anything is written to it. None where the API has no such read.
     read_operation: str | None
-    # A cheap read of a record's state, to prove a rejected request wrote nothing.
-    snapshot: Callable[[Target, Verification, Any], Any]
+    record_param: str | None
+    # A cheap read of a record's state, to prove a rejected request wrote nothing (None: no read).
+    snapshot: Callable[[Target, Verification, Any], Any] | None
     probes: tuple[Probe, ...] = field(default=())
 
 

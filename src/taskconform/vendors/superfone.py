@@ -7,8 +7,9 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
+from ..checks import superfone as _superfone_checks  # noqa: F401  (registers its checks)
 from ..client import AuthMode, AuthScheme
 from ..config import FieldSpec, SectionSpec, assignee_table, env_var, id_list, optional_id_list
 from ..exchange import Exchange
@@ -16,6 +17,9 @@ from ..findings import Verification
 from ..probes import Probe
 from ..target import Target
 from . import Vendor
+
+if TYPE_CHECKING:
+    from schemathesis import Case
 
 __all__ = [
     "NON_REMINDER_TYPES",
@@ -81,12 +85,13 @@ _NUMERIC = re.compile(r"^\s*[-+]?[0-9.eE]+\s*$")
 _UNSAFE_IN_PATH = re.compile(r"[0-9/\\.%?#\s]")
 
 
-def confine_path(target: Target, path_params: dict[str, Any], draw: Callable[[list[Any]], Any]) -> None:
+def confine(target: Target, case: Case, draw: Callable[[list[Any]], Any]) -> None:
     """Generated lead ids go to configured, foreign or missing leads only.
 
     A non-numeric id is kept for negative testing, minus digits (a lenient server might read "12ab" as
     lead 12) and path syntax (a slash would address another route).
     """
+    path_params = case.path_parameters
     value = path_params.get("lead_id")
     if isinstance(value, int | float) or (isinstance(value, str) and _NUMERIC.match(value)):
         pools = record_pools(target)
@@ -145,6 +150,15 @@ def ensure_open_task(target: Target, verify: Verification, lead: Any) -> None:
 
 
 _AUTH_MESSAGE = "UnAuthorized, Please Provide Valid API Key"
+_LEAD = {pool: {"lead_id": "{" + pool + "}"} for pool in ("own", "foreign", "missing")}
+
+
+def _probe(*args: Any, **kwargs: Any) -> Probe:
+    """Superfone probes address a lead in the path: a configured one unless the probe names another."""
+    kwargs.setdefault("path_params", _LEAD["own"])
+    return Probe(*args, **kwargs)
+
+
 _OPS = (("CREATE", "createTask", VALID_BODY), ("LIST", "listTasks", None), ("COMPLETE", "completeTask", None))
 
 
@@ -155,15 +169,15 @@ def _per_operation_probes() -> list[Probe]:
         writes = operation != "listTasks"
         prepare = ensure_open_task if operation == "completeTask" else None
         probes += [
-            Probe(
+            _probe(
                 f"{prefix}-non-numeric-lead-id",
                 f"SF-{prefix}-ERR-LEAD-ID-NUMBER",
                 operation,
-                record="not-a-lead",
+                path_params={"lead_id": "not-a-lead"},
                 message="lead_id must be a number",
                 **payload,
             ),
-            Probe(
+            _probe(
                 f"{prefix}-missing-key",
                 f"SF-{prefix}-ERR-AUTH",
                 operation,
@@ -174,7 +188,7 @@ def _per_operation_probes() -> list[Probe]:
                 prepare=prepare,
                 **payload,
             ),
-            Probe(
+            _probe(
                 f"{prefix}-wrong-key",
                 f"SF-{prefix}-ERR-AUTH",
                 operation,
@@ -185,20 +199,20 @@ def _per_operation_probes() -> list[Probe]:
                 prepare=prepare,
                 **payload,
             ),
-            Probe(
+            _probe(
                 f"{prefix}-unknown-lead",
                 f"SF-{prefix}-ERR-LEAD-NOT-FOUND",
                 operation,
-                record="missing",
+                path_params=_LEAD["missing"],
                 status=404,
                 message="Lead not found",
                 **payload,
             ),
-            Probe(
+            _probe(
                 f"{prefix}-foreign-lead",
                 f"SF-{prefix}-ERR-LEAD-NOT-FOUND",
                 operation,
-                record="foreign",
+                path_params=_LEAD["foreign"],
                 status=404,
                 message="Lead not found",
                 **payload,
@@ -210,14 +224,14 @@ def _per_operation_probes() -> list[Probe]:
 def _create_probes() -> list[Probe]:
     unknown = "NOT_A_TASK_TYPE"
     return [
-        Probe(
+        _probe(
             "CREATE-no-body",
             "SF-CREATE-ERR-BODY-EMPTY",
             "createTask",
             message="Request body is empty",
             writes_nothing=True,
         ),
-        Probe(
+        _probe(
             "CREATE-empty-body",
             "SF-CREATE-ERR-BODY-EMPTY",
             "createTask",
@@ -225,7 +239,7 @@ def _create_probes() -> list[Probe]:
             message="Request body is empty",
             writes_nothing=True,
         ),
-        Probe(
+        _probe(
             "CREATE-missing-type",
             "SF-CREATE-ERR-TYPE-REQUIRED",
             "createTask",
@@ -233,7 +247,7 @@ def _create_probes() -> list[Probe]:
             message="type is required",
             writes_nothing=True,
         ),
-        Probe(
+        _probe(
             "CREATE-unknown-type",
             "SF-CREATE-ERR-TYPE-UNKNOWN",
             "createTask",
@@ -242,7 +256,7 @@ def _create_probes() -> list[Probe]:
             message_mentions=TASK_TYPES,
             writes_nothing=True,
         ),
-        Probe(
+        _probe(
             "CREATE-malformed-json",
             "SF-CREATE-DOCUMENTED-STATUSES",
             "createTask",
@@ -250,7 +264,7 @@ def _create_probes() -> list[Probe]:
             status=None,
             writes_nothing=True,
         ),
-        Probe(
+        _probe(
             "CREATE-missing-due-date",
             "SF-CREATE-ERR-DUE-DATE-REQUIRED",
             "createTask",
@@ -266,7 +280,7 @@ def _list_probes() -> list[Probe]:
     too_big = "page_size cannot exceed 20"
     return [
         *(
-            Probe(
+            _probe(
                 f"LIST-page-size-{value}",
                 "SF-LIST-ERR-PAGE-SIZE-INVALID",
                 "listTasks",
@@ -276,7 +290,7 @@ def _list_probes() -> list[Probe]:
             for value in ("abc", "0", "-1")
         ),
         *(
-            Probe(
+            _probe(
                 f"LIST-page-size-{value}",
                 "SF-LIST-ERR-PAGE-SIZE-MAX",
                 "listTasks",
@@ -295,7 +309,7 @@ SUPERFONE = Vendor(
     auth=AuthScheme(location="header", name="x-api-key"),
     key_option="api_key_env",
     response_clauses=RESPONSE_CLAUSES,
-    confine_path=confine_path,
+    confine=confine,
     record_param="lead_id",
     record_pools=record_pools,
     read_operation="listTasks",

@@ -9,7 +9,14 @@ import pytest
 
 from taskconform.contract import parse_instant
 from taskconform.findings import Verification
-from taskconform.superfone_rules import TaskRequest, expect_created_task, iso, task_of, whole_seconds_from_now
+from taskconform.superfone_rules import (
+    TaskRequest,
+    expect_created_task,
+    is_success,
+    iso,
+    task_of,
+    whole_seconds_from_now,
+)
 from taskconform.target import Target
 from taskconform.vendors.superfone import TASK_TYPES, create_task, snapshot
 
@@ -41,7 +48,7 @@ def create_and_check(
 ) -> dict[str, Any] | None:
     exchange = create_task(superfone, verify, lead, request.body())
     tolerance = timedelta(seconds=superfone.settings.clock_tolerance_s)
-    assignee = expected_assignee(superfone, lead, task_of(exchange) if exchange.status == 200 else None)
+    assignee = expected_assignee(superfone, lead, task_of(exchange) if is_success(exchange) else None)
     return expect_created_task(verify, exchange, request, tolerance, assignee)
 
 
@@ -84,7 +91,7 @@ def test_due_date_keeps_its_instant_in_any_iso_spelling(
     returned = task_of(exchange).get("due_date")
     verify.expect(
         "SF-CREATE-DUE-DATE-INSTANT",
-        exchange.status == 200 and parse_instant(returned) == due,
+        is_success(exchange) and parse_instant(returned) == due,
         f"200 and due_date at {iso(due)} (sent as {text})",
         f"{exchange.status} {returned!r}",
         exchange,

@@ -10,7 +10,7 @@ import pytest
 
 from taskconform.findings import Verification
 from taskconform.session import RunState
-from taskconform.superfone_rules import TaskRequest, task_of, whole_seconds_from_now
+from taskconform.superfone_rules import TaskRequest, is_success, task_of, whole_seconds_from_now
 from taskconform.target import Target
 from taskconform.vendors.superfone import NON_REMINDER_TYPES, complete_task, create_task, list_tasks
 
@@ -98,7 +98,7 @@ def test_concurrent_completes_never_close_the_same_task_twice(
         }
         with ThreadPoolExecutor(max_workers=concurrency) as pool:
             answers = list(pool.map(lambda _: complete_task(superfone, verify, lead), range(concurrency)))
-        closed = [task_of(a).get("id") for a in answers if a.status == 200]
+        closed = [task_of(a).get("id") for a in answers if is_success(a)]
         verify.expect(
             "SF-COMPLETE-PERSISTED",
             len(closed) == len(set(closed)) == concurrency,

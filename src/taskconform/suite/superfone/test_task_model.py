@@ -13,11 +13,11 @@ from datetime import timedelta
 from typing import Any
 
 import pytest
-from hypothesis import HealthCheck, settings
 from hypothesis import strategies as st
 from hypothesis.stateful import RuleBasedStateMachine, initialize, invariant, rule, run_state_machine_as_test
 
 from taskconform.checks import body_strings
+from taskconform.client import OutcomeUnknown
 from taskconform.findings import Verification
 from taskconform.session import RunState
 from taskconform.superfone_listing import expect_listing, expect_page_arithmetic
@@ -28,13 +28,16 @@ from taskconform.vendors.superfone import TASK_TYPES, complete_task, create_task
 
 pytestmark = pytest.mark.vendor("superfone")
 
-MODEL_LEADS = 3
+MODEL_LEADS = 2
 notes = st.none() | st.text(st.characters(codec="utf-8", exclude_categories=["Cs", "Cc"]), max_size=40)
 
 
 class SuperfoneTaskMachine(RuleBasedStateMachine):
     target: Target
     verify: Verification
+    # Models that ended an example in agreement with the target, reused by the next example after a
+    # cheap check: re-reading a long history before every example would make shrinking crawl.
+    agreed: dict[Any, LeadModel]
 
     def __init__(self) -> None:
         super().__init__()
@@ -47,11 +50,30 @@ class SuperfoneTaskMachine(RuleBasedStateMachine):
     def journal(self) -> tuple[Any, ...]:
         return tuple(self.target.client.journal)
 
+    @property
+    def diverged(self) -> bool:
+        """After the first finding the model no longer describes the target: later steps stay silent.
+
+        Rules still run (so Hypothesis draws the same data on every replay); the finding is raised
+        once, at teardown.
+        """
+        return bool(self.verify.findings)
+
+    def read_lead(self, lead: Any) -> LeadModel:
+        return LeadModel.from_listing(lead, list_tasks(self.target, self.verify, lead))
+
+    def still_agrees(self, model: LeadModel) -> bool:
+        data = task_of(list_page(self.target, self.verify, model.lead, 1, 20))
+        shown = [(row.get("id"), row.get("task_status")) for row in data.get("rows") or []]
+        expected = [(task.id, task.status) for task in model.newest_first()[:20]]
+        return data.get("total_items") == len(model.tasks) and shown == expected
+
     @initialize()
     def read_what_the_leads_already_hold(self) -> None:
         self.target.client.journal.clear()
         for lead in self.leads:
-            self.models[lead] = LeadModel.from_listing(lead, list_tasks(self.target, self.verify, lead))
+            cached = self.agreed.pop(lead, None)
+            self.models[lead] = cached if cached and self.still_agrees(cached) else self.read_lead(lead)
 
     @rule(
         lead_index=st.integers(0, MODEL_LEADS - 1),
@@ -68,13 +90,19 @@ class SuperfoneTaskMachine(RuleBasedStateMachine):
         notify_hours_before: int | None,
         note: str | None,
     ) -> None:
+        if self.diverged:
+            return
         lead = self.leads[lead_index % len(self.leads)]
         due = whole_seconds_from_now(timedelta(hours=due_in_hours))
         notify = None
         if notify_hours_before is not None and notify_hours_before < due_in_hours:
             notify = due - timedelta(hours=notify_hours_before)
         request = TaskRequest(task_type, due, notify, note)
-        exchange = create_task(self.target, self.verify, lead, request.body())
+        try:
+            exchange = create_task(self.target, self.verify, lead, request.body())
+        except OutcomeUnknown:
+            self.models[lead] = self.read_lead(lead)
+            return
         assignee = self.target.option("lead_assignees").get(lead)
         task = expect_created_task(self.verify, exchange, request, self.tolerance, assignee)
         if task is not None:
@@ -83,6 +111,8 @@ class SuperfoneTaskMachine(RuleBasedStateMachine):
 
     @rule(lead_index=st.integers(0, MODEL_LEADS - 1), hours_late=st.integers(1, 48), past=st.booleans())
     def create_with_notify_outside_its_window(self, lead_index: int, hours_late: int, past: bool) -> None:
+        if self.diverged:
+            return
         lead = self.leads[lead_index % len(self.leads)]
         due = whole_seconds_from_now(timedelta(days=2))
         margin = timedelta(hours=hours_late) + self.tolerance
@@ -99,9 +129,15 @@ class SuperfoneTaskMachine(RuleBasedStateMachine):
 
     @rule(lead_index=st.integers(0, MODEL_LEADS - 1))
     def complete(self, lead_index: int) -> None:
+        if self.diverged:
+            return
         lead = self.leads[lead_index % len(self.leads)]
+        try:
+            exchange = complete_task(self.target, self.verify, lead)
+        except OutcomeUnknown:
+            self.models[lead] = self.read_lead(lead)
+            return
         expected = self.models[lead].complete()
-        exchange = complete_task(self.target, self.verify, lead)
         if expected is None:
             self.verify.expect(
                 "SF-COMPLETE-ERR-NO-OPEN-TASK",
@@ -130,6 +166,8 @@ class SuperfoneTaskMachine(RuleBasedStateMachine):
 
     @rule(lead_index=st.integers(0, MODEL_LEADS - 1), page_size=st.integers(1, 20))
     def walk_all_pages(self, lead_index: int, page_size: int) -> None:
+        if self.diverged:
+            return
         lead = self.leads[lead_index % len(self.leads)]
         model = self.models[lead]
         rows: list[dict[str, Any]] = []
@@ -146,6 +184,8 @@ class SuperfoneTaskMachine(RuleBasedStateMachine):
 
     @invariant()
     def every_lead_shows_what_the_model_holds(self) -> None:
+        if self.diverged:
+            return
         if not self.models:
             return
         for lead, model in self.models.items():
@@ -158,22 +198,24 @@ class SuperfoneTaskMachine(RuleBasedStateMachine):
                 data.get("total_items"),
                 *self.journal,
             )
-            expect_listing(
-                self.verify, model.newest_first()[:20], data.get("rows") or [], self.journal, self.last_action
-            )
-
-    @invariant()
-    def at_most_one_open_non_reminder_task(self) -> None:
-        for lead, model in self.models.items():
+            rows = data.get("rows") or []
+            expect_listing(self.verify, model.newest_first()[:20], rows, self.journal, self.last_action)
+            open_non_reminders = [
+                row.get("id")
+                for row in rows
+                if row.get("task_status") == "PENDING" and row.get("type") != "REMINDER"
+            ]
             self.verify.expect(
                 "SF-CREATE-AUTOCLOSE",
-                len(model.open_non_reminders()) <= 1,
+                len(open_non_reminders) <= 1,
                 f"at most one open non-reminder task on lead {lead}",
-                [task.id for task in model.open_non_reminders()],
+                f"open: {open_non_reminders}",
                 *self.journal,
             )
 
     def teardown(self) -> None:
+        if not self.diverged:
+            self.agreed.update(self.models)
         self.verify.settle()
 
 
@@ -197,15 +239,11 @@ def test_tasks_over_time_follow_the_documented_model(
     superfone: Target, verify: Verification, run_state: RunState
 ) -> None:
     profile = run_state.profile
-    machine = type("Machine", (SuperfoneTaskMachine,), {"target": superfone, "verify": verify})
+    attributes = {"target": superfone, "verify": verify, "agreed": {}}
+    machine = type("Machine", (SuperfoneTaskMachine,), attributes)
     run_state_machine_as_test(
         machine,
-        settings=settings(
-            max_examples=profile.stateful_examples,
-            stateful_step_count=profile.stateful_steps,
-            derandomize=True,
-            database=None,
-            deadline=None,
-            suppress_health_check=list(HealthCheck),
+        settings=profile.hypothesis(
+            max_examples=profile.stateful_examples, stateful_step_count=profile.stateful_steps
         ),
     )
