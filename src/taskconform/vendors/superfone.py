@@ -279,6 +279,14 @@ def _list_probes() -> list[Probe]:
     invalid = "page_size must be a positive integer"
     too_big = "page_size cannot exceed 20"
     return [
+        # "Use 20 or smaller": the bound itself is accepted.
+        _probe(
+            "LIST-page-size-20",
+            "SF-LIST-ERR-PAGE-SIZE-MAX",
+            "listTasks",
+            params={"page_size": "20"},
+            status=200,
+        ),
         *(
             _probe(
                 f"LIST-page-size-{value}",
