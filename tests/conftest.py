@@ -47,7 +47,7 @@ class SandboxTarget:
 
 def start_sandbox(tmp_path: Path, faults: frozenset[str] = frozenset()) -> Iterator[SandboxTarget]:
     server = serve_in_thread(
-        create_app(SandboxOptions(superfone_keys=(DISTINCTIVE_KEY, FOREIGN_KEY), faults=faults))
+        create_app(SandboxOptions(keys={"superfone": (DISTINCTIVE_KEY, FOREIGN_KEY)}, faults=faults))
     )
     config = tmp_path / "target.toml"
     config.write_text(sandbox_target_toml(server.base_url), encoding="utf-8")

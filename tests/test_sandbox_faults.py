@@ -28,10 +28,10 @@ import taskconform.sandbox.app
 import taskconform.sandbox.superfone
 from taskconform.catalogue import load_catalogue
 from taskconform.resources import contract_path
-from taskconform.sandbox import DEFAULT_SUPERFONE_KEYS, SandboxOptions, create_app, serve_in_thread
+from taskconform.sandbox import DEFAULT_KEYS, SandboxOptions, create_app, serve_in_thread
 from taskconform.sandbox.faults import ALL_VENDORS, fault_names, load_faults, load_variations, variation_names
 
-KEY_A, KEY_B = DEFAULT_SUPERFONE_KEYS
+KEY_A, KEY_B = DEFAULT_KEYS["superfone"]
 NOW = datetime(2026, 5, 19, 8, 30, tzinfo=UTC)
 NOW_TEXT = "2026-05-19T08:30:00.000Z"
 DUE = "2026-05-20T15:00:00Z"

@@ -29,14 +29,14 @@ from starlette.types import ASGIApp, Receive, Scope, Send
 
 import taskconform
 from taskconform.sandbox import (
-    DEFAULT_SUPERFONE_KEYS,
+    DEFAULT_KEYS,
     SandboxOptions,
     create_app,
     serve_in_thread,
     utc_now,
 )
 
-KEY_A, KEY_B = DEFAULT_SUPERFONE_KEYS
+KEY_A, KEY_B = DEFAULT_KEYS["superfone"]
 NOW = datetime(2026, 5, 19, 8, 30, tzinfo=UTC)
 NOW_TEXT = "2026-05-19T08:30:00.000Z"
 DUE = "2026-05-20T15:00:00Z"
@@ -245,19 +245,19 @@ def test_each_app_has_its_own_state(sandbox: Sandbox) -> None:
 
 def test_options_defaults() -> None:
     options = SandboxOptions()
-    assert options.superfone_keys == ("sf-sandbox-account-a", "sf-sandbox-account-b")
+    assert options.keys["superfone"] == ("sf-sandbox-account-a", "sf-sandbox-account-b")
     assert options.faults == frozenset()
     assert abs(options.now() - datetime.now(UTC)) < timedelta(seconds=5)
     assert utc_now().tzinfo is not None
 
 
 def test_options_refuse_identical_keys() -> None:
-    with pytest.raises(ValueError, match="two different API keys"):
-        SandboxOptions(superfone_keys=("same", "same"))
+    with pytest.raises(ValueError, match="superfone needs 2 different API keys"):
+        SandboxOptions(keys={"superfone": ("same", "same")})
 
 
 def test_configured_keys_replace_the_defaults(sandbox: Sandbox) -> None:
-    sandbox.slot.app = create_app(SandboxOptions(superfone_keys=("key-a", "key-b"), now=sandbox.clock))
+    sandbox.slot.app = create_app(SandboxOptions(keys={"superfone": ("key-a", "key-b")}, now=sandbox.clock))
     assert_error(sandbox.list(1001, key=KEY_A), 401, UNAUTHORIZED)
     assert sandbox.list(1001, key="key-a").status_code == 200
     assert sandbox.list(2001, key="key-b").status_code == 200

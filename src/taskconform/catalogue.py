@@ -38,7 +38,7 @@ class Catalogue:
     vendor: str
     title: str
     spec: str
-    seeds: dict[str, str]
+    seeds: dict[str, dict[str, str]]  # key -> {file, title}
     clauses: tuple[Clause, ...]
     not_checkable: tuple[Clause, ...]
     undocumented: tuple[OpenBehaviour, ...]
@@ -55,23 +55,21 @@ class Catalogue:
         return frozenset(clause.id for clause in self.clauses)
 
 
-_SECTIONS = {"create": "Create Task", "list": "List Tasks", "complete": "Complete Task"}
-
-
-def _clause(raw: dict[str, Any], seeds: dict[str, str], quote_key: str = "rule") -> Clause:
+def _clause(raw: dict[str, Any], seeds: dict[str, dict[str, str]], rule_key: str = "rule") -> Clause:
+    seed = seeds[raw["seed"]]
     return Clause(
         id=raw["id"],
-        seed=seeds[raw["seed"]],
-        section=_SECTIONS.get(raw["seed"], raw["seed"]),
+        seed=seed["file"],
+        section=seed["title"],
         quote=tuple(raw["quote"]),
-        rule=raw.get(quote_key, ""),
+        rule=raw.get(rule_key, ""),
     )
 
 
-def _open(raw: dict[str, Any], seeds: dict[str, str]) -> OpenBehaviour:
+def _open(raw: dict[str, Any], seeds: dict[str, dict[str, str]]) -> OpenBehaviour:
     return OpenBehaviour(
         id=raw["id"],
-        seed=seeds[raw["seed"]],
+        seed=seeds[raw["seed"]]["file"],
         behaviour=raw["behaviour"],
         why_open=raw["why_open"],
         sandbox_choice=raw.get("sandbox_choice", ""),
@@ -81,7 +79,7 @@ def _open(raw: dict[str, Any], seeds: dict[str, str]) -> OpenBehaviour:
 @cache
 def load_catalogue(vendor: str) -> Catalogue:
     raw = yaml.safe_load(contract_path(f"{vendor}.yaml").read_text(encoding="utf-8"))
-    seeds: dict[str, str] = raw["seeds"]
+    seeds: dict[str, dict[str, str]] = raw["seeds"]
     return Catalogue(
         vendor=raw["vendor"],
         title=raw["title"],

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import argparse
-import os
 import sys
 from pathlib import Path
 
@@ -89,19 +88,15 @@ def _selftest(args: argparse.Namespace) -> int:
 
 
 def _sandbox(args: argparse.Namespace) -> int:
-    from .sandbox import DEFAULT_SUPERFONE_KEYS, SandboxOptions, create_app, serve_forever
-    from .sandbox.target_config import SANDBOX_KEY_ENV, sandbox_target_toml
+    from .sandbox import SandboxOptions, create_app, serve_forever
+    from .sandbox.target_config import sandbox_target_toml
 
-    key_env = SANDBOX_KEY_ENV["superfone"]
-    key = os.environ.get(key_env) or DEFAULT_SUPERFONE_KEYS[0]
-    foreign_key = DEFAULT_SUPERFONE_KEYS[1] if key != DEFAULT_SUPERFONE_KEYS[1] else DEFAULT_SUPERFONE_KEYS[0]
     base_url = f"http://127.0.0.1:{args.port}"
     if args.config_out:
         args.config_out.write_text(sandbox_target_toml(base_url), encoding="utf-8")
         print(f"taskconform: wrote target configuration {args.config_out}")
-    source = f"${key_env}" if os.environ.get(key_env) else f"the sandbox default (set ${key_env} to choose)"
-    print(f"taskconform: sandbox on {base_url} (Superfone under /superfone); account A key: {source}")
-    serve_forever(create_app(SandboxOptions(superfone_keys=(key, foreign_key))), port=args.port)
+    print(f"taskconform: sandbox on {base_url} with its default keys (see the README)")
+    serve_forever(create_app(SandboxOptions()), port=args.port)
     return 0
 
 

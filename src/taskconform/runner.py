@@ -48,13 +48,16 @@ class RunOptions:
 @contextmanager
 def _sandbox_target(options: RunOptions) -> Iterator[tuple[Path, dict[str, str]]]:
     """A fresh sandbox on a free loopback port, with throwaway keys, and a config file naming it."""
-    from .sandbox import SandboxOptions, create_app, serve_in_thread
-    from .sandbox.target_config import SANDBOX_KEY_ENV, sandbox_target_toml
+    from .sandbox import DEFAULT_KEYS, SandboxOptions, create_app, serve_in_thread
+    from .sandbox.target_config import sandbox_key_env, sandbox_target_toml
 
-    keys = (f"sf-{secrets.token_hex(12)}", f"sf-{secrets.token_hex(12)}")
+    keys = {
+        vendor: tuple(f"{role}-{secrets.token_hex(12)}" for role in roles)
+        for vendor, roles in DEFAULT_KEYS.items()
+    }
     try:
         sandbox = SandboxOptions(
-            superfone_keys=keys, faults=frozenset(options.faults), variations=frozenset(options.variations)
+            keys=keys, faults=frozenset(options.faults), variations=frozenset(options.variations)
         )
     except ValueError as exc:
         raise UsageError(str(exc)) from None
@@ -63,7 +66,7 @@ def _sandbox_target(options: RunOptions) -> Iterator[tuple[Path, dict[str, str]]
         with tempfile.TemporaryDirectory(prefix="taskconform-") as folder:
             path = Path(folder) / "sandbox.toml"
             path.write_text(sandbox_target_toml(server.base_url), encoding="utf-8")
-            yield path, {SANDBOX_KEY_ENV["superfone"]: keys[0]}
+            yield path, sandbox_key_env(keys)
     finally:
         server.stop()
 

@@ -5,11 +5,11 @@ loopback for tests, ``serve_forever`` for the ``taskconform sandbox`` command.
 """
 
 from taskconform.sandbox.app import create_app
-from taskconform.sandbox.options import DEFAULT_SUPERFONE_KEYS, SandboxOptions, utc_now
+from taskconform.sandbox.options import DEFAULT_KEYS, SandboxOptions, utc_now
 from taskconform.sandbox.server import RunningServer, serve_forever, serve_in_thread
 
 __all__ = [
-    "DEFAULT_SUPERFONE_KEYS",
+    "DEFAULT_KEYS",
     "RunningServer",
     "SandboxOptions",
     "create_app",

@@ -15,7 +15,6 @@ from __future__ import annotations
 
 import asyncio
 import itertools
-from collections.abc import Callable
 
 from starlette.applications import Starlette
 from starlette.middleware import Middleware
@@ -25,14 +24,12 @@ from starlette.routing import BaseRoute, Route
 from starlette.types import ASGIApp, Receive, Scope, Send
 
 from taskconform.sandbox.options import SandboxOptions
-from taskconform.sandbox.superfone import superfone_routes
+from taskconform.sandbox.superfone import SUPERFONE_SANDBOX
+from taskconform.sandbox.vendor import SandboxVendor
 
-__all__ = ["MIDDLEWARE_VARIATIONS", "VENDORS", "RateLimited", "Slow", "VendorRoutes", "create_app"]
+__all__ = ["MIDDLEWARE_VARIATIONS", "VENDORS", "RateLimited", "Slow", "create_app"]
 
-# (options, path prefix) -> that vendor's routes; each call builds a fresh store.
-VendorRoutes = Callable[[SandboxOptions, str], list[BaseRoute]]
-
-VENDORS: tuple[tuple[str, VendorRoutes], ...] = (("/superfone", superfone_routes),)
+VENDORS: tuple[SandboxVendor, ...] = (SUPERFONE_SANDBOX,)
 
 
 async def _healthz(request: Request) -> JSONResponse:
@@ -85,8 +82,8 @@ MIDDLEWARE_VARIATIONS: dict[str, type[RateLimited] | type[Slow]] = {"rate-limite
 def create_app(options: SandboxOptions) -> Starlette:
     """A sandbox with its own state: two apps never share tasks, so tests can run isolated."""
     routes: list[BaseRoute] = [Route(_HEALTHZ, _healthz, methods=["GET"])]
-    for prefix, vendor_routes in VENDORS:
-        routes += vendor_routes(options, prefix)
+    for vendor in VENDORS:
+        routes += vendor.routes(options, vendor.prefix)
     middleware = [
         Middleware(variation)
         for name, variation in MIDDLEWARE_VARIATIONS.items()

@@ -6,17 +6,19 @@ composition can stay vendor-neutral.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 
 from taskconform.sandbox.faults import check_names, fault_names, variation_names
 
-__all__ = ["DEFAULT_SUPERFONE_KEYS", "SandboxOptions", "utc_now"]
+__all__ = ["DEFAULT_KEYS", "SandboxOptions", "utc_now"]
 
-# Not secrets: the sandbox's well-known keys for Superfone account A and account B, so a suite run
-# against a freshly started sandbox needs no configuration.
-DEFAULT_SUPERFONE_KEYS: tuple[str, str] = ("sf-sandbox-account-a", "sf-sandbox-account-b")
+# Not secrets: the sandbox's well-known keys, per vendor, in the order of that vendor's key roles
+# (Superfone: account A, account B), so a sandbox started by hand needs no configuration.
+DEFAULT_KEYS: Mapping[str, tuple[str, ...]] = {
+    "superfone": ("sf-sandbox-account-a", "sf-sandbox-account-b"),
+}
 
 
 def utc_now() -> datetime:
@@ -28,7 +30,8 @@ def utc_now() -> datetime:
 class SandboxOptions:
     """Configuration of one sandbox app; each ``create_app`` call gets its own state from it."""
 
-    superfone_keys: tuple[str, str] = DEFAULT_SUPERFONE_KEYS
+    # Per vendor, the API keys of its key roles; vendors not named here get DEFAULT_KEYS.
+    keys: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
     # Names from contracts/faults.yaml: deliberate deviations from the documents, which a suite must catch.
     faults: frozenset[str] = frozenset()
     # Names from contracts/variations.yaml: behaviour the documents allow, which a suite must accept.
@@ -43,6 +46,10 @@ class SandboxOptions:
         object.__setattr__(self, "variations", frozenset(self.variations))
         check_names("fault", self.faults, fault_names())
         check_names("variation", self.variations, variation_names())
-        # Account B would be unreachable (every request would land in account A) if the keys matched.
-        if self.superfone_keys[0] == self.superfone_keys[1]:
-            raise ValueError("superfone_keys must name two different API keys (account A, account B)")
+        object.__setattr__(self, "keys", {**DEFAULT_KEYS, **self.keys})
+        for vendor, keys in self.keys.items():
+            # One key per role: if two matched, the second role (another account) would be unreachable.
+            if len(set(keys)) != len(keys) or len(keys) != len(DEFAULT_KEYS[vendor]):
+                raise ValueError(
+                    f"{vendor} needs {len(DEFAULT_KEYS[vendor])} different API keys, got {len(keys)}"
+                )

@@ -76,6 +76,7 @@ from starlette.responses import JSONResponse, PlainTextResponse, Response
 from starlette.routing import BaseRoute, Route
 
 from taskconform.sandbox.options import SandboxOptions
+from taskconform.sandbox.vendor import SandboxVendor
 
 __all__ = [
     "FIRST_TASK_ID",
@@ -202,7 +203,7 @@ class SeedAccount:
     lead_assignees: Mapping[int, int]  # lead id -> assignee user id
 
 
-# Account A and account B, paired by position with ``SandboxOptions.superfone_keys``.
+# Account A and account B, paired by position with ``SandboxOptions.keys["superfone"]``.
 SEED_ACCOUNTS: tuple[SeedAccount, SeedAccount] = (
     SeedAccount(
         org_id=42,
@@ -892,5 +893,34 @@ class SuperfoneApi:
 
 def superfone_routes(options: SandboxOptions, prefix: str) -> list[BaseRoute]:
     """A fresh store behind the Superfone routes, so every app instance starts from the seed data."""
-    store = SuperfoneStore(options.superfone_keys, options.faults, options.variations)
+    store = SuperfoneStore(options.keys["superfone"], options.faults, options.variations)
     return SuperfoneApi(store, options.now, options.faults, options.variations).routes(prefix)
+
+
+MISSING_LEAD = 999_999_999
+
+
+def target_section(base_url: str) -> str:
+    """Account A's leads are ours, account B's foreign; the suite holds account A's key only."""
+    ours, theirs = SEED_ACCOUNTS
+    assignees = ", ".join(f'"{lead}" = {user}' for lead, user in ours.lead_assignees.items())
+    return "\n".join(
+        [
+            "[superfone]",
+            f'base_url = "{base_url}"',
+            'api_key_env = "SF_API_KEY"',
+            f"lead_ids = [{', '.join(map(str, ours.lead_assignees))}]",
+            f"foreign_lead_ids = [{', '.join(map(str, theirs.lead_assignees))}]",
+            f"missing_lead_ids = [{MISSING_LEAD}]",
+            f"lead_assignees = {{ {assignees} }}",
+        ]
+    )
+
+
+SUPERFONE_SANDBOX = SandboxVendor(
+    name="superfone",
+    prefix="/superfone",
+    routes=superfone_routes,
+    key_envs=("SF_API_KEY", None),
+    target_section=target_section,
+)

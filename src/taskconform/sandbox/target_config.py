@@ -1,33 +1,24 @@
-"""The target configuration that points the suite at a running sandbox."""
+"""The target configuration that points the suite at a running sandbox, and the keys it needs."""
 
 from __future__ import annotations
 
-from .superfone import SEED_ACCOUNTS
+from collections.abc import Mapping
 
-__all__ = ["SANDBOX_KEY_ENV", "sandbox_target_toml"]
+from taskconform.sandbox.app import VENDORS
 
-# Environment variable names the generated configuration uses for each vendor's key.
-SANDBOX_KEY_ENV = {"superfone": "SF_API_KEY"}
-MISSING_LEAD = 999_999_999
-
-
-def _toml_list(values: object) -> str:
-    return "[" + ", ".join(str(v) for v in values) + "]"  # type: ignore[attr-defined]
+__all__ = ["sandbox_key_env", "sandbox_target_toml"]
 
 
 def sandbox_target_toml(base_url: str) -> str:
-    ours, theirs = SEED_ACCOUNTS
-    assignees = ", ".join(f'"{lead}" = {user}' for lead, user in ours.lead_assignees.items())
-    return "\n".join(
-        [
-            "# Target configuration for the taskconform sandbox (generated).",
-            "[superfone]",
-            f'base_url = "{base_url}/superfone"',
-            f'api_key_env = "{SANDBOX_KEY_ENV["superfone"]}"',
-            f"lead_ids = {_toml_list(ours.lead_assignees)}",
-            f"foreign_lead_ids = {_toml_list(theirs.lead_assignees)}",
-            f"missing_lead_ids = [{MISSING_LEAD}]",
-            f"lead_assignees = {{ {assignees} }}",
-            "",
-        ]
-    )
+    sections = [vendor.target_section(base_url + vendor.prefix) for vendor in VENDORS]
+    return "# Target configuration for the taskconform sandbox (generated).\n" + "\n\n".join(sections) + "\n"
+
+
+def sandbox_key_env(keys: Mapping[str, tuple[str, ...]]) -> dict[str, str]:
+    """The environment the generated configuration reads its keys from."""
+    return {
+        env: key
+        for vendor in VENDORS
+        for env, key in zip(vendor.key_envs, keys[vendor.name], strict=True)
+        if env is not None
+    }
