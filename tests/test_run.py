@@ -113,3 +113,51 @@ def test_bad_usage_exits_2_with_one_clear_line(args: list[str], message: str, tm
     result = run_taskconform("run", "--report-dir", str(tmp_path), *args)
     assert result.code == 2, result.output
     assert message in result.output and "Traceback" not in result.output
+
+
+def _open_task_ids(target: SandboxTarget) -> set[int]:
+    import httpx
+
+    open_ids: set[int] = set()
+    for lead in range(1001, 1009):
+        response = httpx.get(
+            f"{target.base_url}/superfone/enterprise/api/lead/{lead}/task",
+            params={"page_size": 20, "page": 1},
+            headers={"x-api-key": DISTINCTIVE_KEY},
+        )
+        open_ids |= {row["id"] for row in response.json()["data"]["rows"] if row["task_status"] == "PENDING"}
+    return open_ids
+
+
+def test_cleanup_closes_what_the_run_left_open_and_says_so(
+    sandbox_target: SandboxTarget, tmp_path: Path
+) -> None:
+    before = _open_task_ids(sandbox_target)
+    result = run_taskconform(
+        "run",
+        "--config",
+        str(sandbox_target.config),
+        "--cleanup",
+        "--report-dir",
+        str(tmp_path / "r"),
+        env=sandbox_target.env,
+    )
+    assert result.code == 0, result.output
+    assert "cleanup: closed" in result.output
+    closed = [c for c in _report(tmp_path / "r")["cleanup"] if c.get("closed")]
+    assert closed
+    assert _open_task_ids(sandbox_target) <= before
+
+
+def test_cleanup_is_off_by_default_on_loopback(sandbox_target: SandboxTarget, tmp_path: Path) -> None:
+    result = run_taskconform(
+        "run",
+        "--config",
+        str(sandbox_target.config),
+        "--report-dir",
+        str(tmp_path / "r"),
+        env=sandbox_target.env,
+    )
+    assert result.code == 0, result.output
+    assert _report(tmp_path / "r")["cleanup"] is None
+    assert _open_task_ids(sandbox_target) - {4002}

@@ -28,6 +28,17 @@ def _parser() -> argparse.ArgumentParser:
     run.add_argument("--report-dir", type=Path, default=Path("reports"))
     run.add_argument("--workers", type=int, default=1, help="parallel pytest-xdist workers (default 1)")
     run.add_argument(
+        "--allow-production-writes",
+        action="store_true",
+        help="test a documented production host anyway (the suite writes tasks there)",
+    )
+    run.add_argument(
+        "--cleanup",
+        action=argparse.BooleanOptionalAction,
+        default=None,
+        help="complete, at the end, the open tasks the run created (default: on unless the target is loopback)",
+    )
+    run.add_argument(
         "--fault",
         action="append",
         default=[],
@@ -74,6 +85,8 @@ def _run(args: argparse.Namespace) -> int:
         args.workers,
         faults=tuple(args.fault),
         variations=tuple(args.variation),
+        allow_production_writes=args.allow_production_writes,
+        cleanup=args.cleanup,
     )
     return run(options)
 

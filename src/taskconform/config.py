@@ -26,6 +26,7 @@ __all__ = [
     "VendorTarget",
     "assignee_table",
     "env_var",
+    "host_list",
     "http_url",
     "id_list",
     "load_config",
@@ -144,17 +145,26 @@ def _jsonable(value: Any) -> Any:
     return value
 
 
+def host_list(where: str, value: Any) -> tuple[str, ...]:
+    if not isinstance(value, list) or not all(isinstance(h, str) and h and "/" not in h for h in value):
+        raise ConfigError(f'{where} must be a list of host names, e.g. ["api.example.com"]')
+    return tuple(h.lower() for h in value)
+
+
 @dataclass(frozen=True)
 class RunSettings:
     clock_tolerance_s: float = 5.0
     request_timeout_s: float = 10.0
     race_concurrency: int = 8
+    # Hosts refused without --allow-production-writes, besides the documented production servers.
+    production_hosts: tuple[str, ...] = ()
 
 
 RUN_SECTION: Mapping[str, FieldSpec] = {
     "clock_tolerance_s": FieldSpec(positive_number, required=False, default=5.0),
     "request_timeout_s": FieldSpec(positive_number, required=False, default=10.0),
     "race_concurrency": FieldSpec(positive_int, required=False, default=8),
+    "production_hosts": FieldSpec(host_list, required=False, default=()),
 }
 
 

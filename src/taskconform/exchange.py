@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from .redaction import Redactor
@@ -14,19 +14,30 @@ _BODY_LIMIT = 4000
 _TRANSPORT_HEADERS = {"content-length", "host", "accept-encoding", "connection", "user-agent", "accept"}
 
 
+def _path_only(url: str) -> str:
+    return url.split("?", 1)[0]
+
+
 @dataclass(frozen=True)
 class RecordedRequest:
+    """Headers, body and query may hold a key: the repr (shown in tracebacks) leaves them out."""
+
     method: str
-    url: str
-    headers: dict[str, str]
-    body: bytes | None
+    url: str = field(repr=False)
+    headers: dict[str, str] = field(repr=False)
+    body: bytes | None = field(repr=False)
+
+    def __repr__(self) -> str:
+        return f"RecordedRequest({self.method} {_path_only(self.url)})"
 
 
 @dataclass(frozen=True)
 class RecordedResponse:
+    """A target may echo a key in a body or header: the repr leaves both out."""
+
     status: int
-    headers: dict[str, str]
-    body: bytes
+    headers: dict[str, str] = field(repr=False)
+    body: bytes = field(repr=False)
     elapsed_ms: float
 
     def json(self) -> Any:
@@ -47,6 +58,9 @@ class RecordedResponse:
 class Exchange:
     request: RecordedRequest
     response: RecordedResponse
+
+    def __repr__(self) -> str:
+        return f"Exchange({self.request.method} {_path_only(self.request.url)} -> {self.response.status})"
 
     @property
     def status(self) -> int:

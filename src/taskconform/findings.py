@@ -49,9 +49,12 @@ class ContractViolation(AssertionError):
         return self.redactor.redact("\n".join(blocks))
 
 
-@dataclass
+@dataclass(repr=False)
 class Verification:
     """The clauses one test exercised and the findings it recorded."""
+
+    def __repr__(self) -> str:
+        return f"Verification({len(self.exercised)} clauses exercised, {len(self.findings)} findings)"
 
     redactor: Redactor
     exercised: set[str] = field(default_factory=set)

@@ -10,7 +10,7 @@ writes the reports once, at the end.
 from __future__ import annotations
 
 import json
-from collections.abc import Generator, Iterator
+from collections.abc import Generator
 from pathlib import Path
 from typing import Any
 
@@ -45,6 +45,12 @@ def pytest_addoption(parser: pytest.Parser) -> None:
     )
     group.addoption("--conformance-report-dir", metavar="DIR", default="reports")
     group.addoption("--conformance-run-id", metavar="ID", default=None)
+    group.addoption(
+        "--conformance-cleanup",
+        choices=("auto", "on", "off"),
+        default="auto",
+        help="complete the open tasks the run created, at the end (auto: unless the target is loopback)",
+    )
 
 
 def pytest_configure(config: pytest.Config) -> None:
@@ -66,7 +72,9 @@ def pytest_configure(config: pytest.Config) -> None:
     if not hasattr(config, "workerinput"):
         run_id = config.getoption("--conformance-run-id") or new_run_id()
         collector = RunCollector(state, run_id, Path(config.getoption("--conformance-report-dir")))
-        config.pluginmanager.register(_ReportingPlugin(collector), "taskconform-reporting")
+        cleanup = config.getoption("--conformance-cleanup")
+        enabled = cleanup == "on" or (cleanup == "auto" and not state.all_loopback())
+        config.pluginmanager.register(_ReportingPlugin(collector, enabled), "taskconform-reporting")
 
 
 def _state(config: pytest.Config) -> RunState:
@@ -89,10 +97,15 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
 
 
 @pytest.fixture(scope="session")
-def run_state(request: pytest.FixtureRequest) -> Iterator[RunState]:
-    state = _state(request.config)
-    yield state
-    state.close()
+def run_state(request: pytest.FixtureRequest) -> RunState:
+    return _state(request.config)
+
+
+def pytest_unconfigure(config: pytest.Config) -> None:
+    """Clients close last: the controller still needs them for --cleanup when the session ends."""
+    state = config.stash.get(RUN_STATE, None)
+    if state is not None:
+        state.close()
 
 
 _VERIFY = pytest.StashKey[Verification]()
@@ -167,6 +180,7 @@ def _record(item: pytest.Item, call: pytest.CallInfo[None], state: RunState) -> 
         vendor=vendor.args[0] if vendor else "",
         declared=sorted({c for marker in item.iter_markers("clause") for c in marker.args}),
         exercised=sorted(verification.exercised) if verification else [],
+        created=[[name, *task] for name, target in state.open_targets() for task in target.drain_created()],
     )
     if call.excinfo is None:
         return record
@@ -182,11 +196,23 @@ def _record(item: pytest.Item, call: pytest.CallInfo[None], state: RunState) -> 
     return record
 
 
+def _redact_report(report: pytest.TestReport, state: RunState) -> None:
+    """pytest prints tracebacks with arguments (and, with -l, locals): whatever they hold, no key gets out."""
+    if report.longrepr is not None:
+        text = str(report.longrepr)
+        if text in state.redactor:
+            report.longrepr = state.redactor.redact(text)
+    report.sections = [(title, state.redactor.redact(content)) for title, content in report.sections]
+
+
 @pytest.hookimpl(wrapper=True)
 def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo[None]) -> Generator[None, Any, Any]:
     report = yield
     state = item.config.stash.get(RUN_STATE, None)
-    if state is None or item.get_closest_marker("clause") is None:
+    if state is None:
+        return report
+    _redact_report(report, state)
+    if item.get_closest_marker("clause") is None:
         return report
     if call.when == "call" or (call.when == "setup" and call.excinfo is not None):
         report.user_properties.append((_RECORD_KEY, json.dumps(_record(item, call, state).to_dict())))
@@ -198,8 +224,9 @@ def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo[None]) ->
 class _ReportingPlugin:
     """Controller-side: gathers every test's record and writes the reports when the session ends."""
 
-    def __init__(self, collector: RunCollector) -> None:
+    def __init__(self, collector: RunCollector, cleanup: bool) -> None:
         self.collector = collector
+        self.cleanup = cleanup
 
     def pytest_runtest_logreport(self, report: pytest.TestReport) -> None:
         for key, value in report.user_properties:
@@ -207,6 +234,8 @@ class _ReportingPlugin:
                 self.collector.add(TestRecord.from_dict(json.loads(value)))
 
     def pytest_sessionfinish(self, session: pytest.Session, exitstatus: int) -> None:
+        if self.cleanup:
+            self.collector.cleanup = self.collector.state.cleanup(self.collector.created())
         report_dir = self.collector.finish(interrupted=exitstatus == pytest.ExitCode.INTERRUPTED)
         terminal = session.config.pluginmanager.get_plugin("terminalreporter")
         if terminal is not None:

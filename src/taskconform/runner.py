@@ -21,10 +21,11 @@ from pathlib import Path
 from urllib.parse import urlsplit
 
 from .config import TargetConfig, load_config
+from .contract import load_spec_contract
 from .errors import ConfigError, InfrastructureError, UsageError
 from .redaction import Redactor
 from .reports.writer import new_run_id
-from .vendors import KNOWN_VENDORS, vendor_sections
+from .vendors import KNOWN_VENDORS, VENDORS, vendor_sections
 
 __all__ = ["EXIT_CONFORMS", "EXIT_INFRASTRUCTURE", "EXIT_USAGE", "EXIT_VIOLATIONS", "RunOptions", "run"]
 
@@ -43,6 +44,8 @@ class RunOptions:
     # Only for the bundled sandbox: deliberate faults and allowed variations to switch on.
     faults: tuple[str, ...] = ()
     variations: tuple[str, ...] = ()
+    allow_production_writes: bool = False
+    cleanup: bool | None = None  # None: on unless every target is on loopback
 
 
 @contextmanager
@@ -69,6 +72,25 @@ def _sandbox_target(options: RunOptions) -> Iterator[tuple[Path, dict[str, str]]
             yield path, sandbox_key_env(keys)
     finally:
         server.stop()
+
+
+def documented_production_hosts(vendor: str) -> set[str]:
+    """The servers a vendor's documents name, read from its spec: the suite must not write there."""
+    spec = load_spec_contract(VENDORS[vendor].spec_file).document
+    return {(urlsplit(server["url"]).hostname or "").lower() for server in spec.get("servers", [])}
+
+
+def _refuse_production(config: TargetConfig, vendors: tuple[str, ...], allowed: bool) -> None:
+    if allowed:
+        return
+    for name in vendors:
+        host = (urlsplit(config.vendors[name].base_url).hostname or "").lower()
+        if host in documented_production_hosts(name) | set(config.run.production_hosts):
+            raise UsageError(
+                f"[{name}] base_url points at production host {host}: the suite creates and completes "
+                "tasks on the configured records there. Point it at staging, or pass "
+                "--allow-production-writes if you accept writes to production"
+            )
 
 
 def _check_reachable(config: TargetConfig, vendors: tuple[str, ...], timeout_s: float = 5.0) -> None:
@@ -112,6 +134,8 @@ def _pytest_command(
         str(options.report_dir.resolve()),
         "--conformance-run-id",
         run_id,
+        "--conformance-cleanup",
+        {None: "auto", True: "on", False: "off"}[options.cleanup],
     ]
     for vendor in vendors:
         command += ["--conformance-vendor", vendor]
@@ -171,6 +195,7 @@ def _execute(options: RunOptions, config_path: Path, env: dict[str, str]) -> int
     vendors = _selected(config, options.only)
     for section in config.skipped_sections:
         print(f"taskconform: [{section}] is not tested by this version; skipped")
+    _refuse_production(config, vendors, options.allow_production_writes)
     _check_reachable(config, vendors)
     redactor = Redactor(config.secret_values())
     run_id = options.run_id or new_run_id()

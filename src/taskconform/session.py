@@ -3,11 +3,14 @@
 from __future__ import annotations
 
 import os
+from collections.abc import Mapping
 from dataclasses import dataclass, field
+from typing import Any
+from urllib.parse import urlsplit
 
 from .client import ApiClient
 from .config import TargetConfig
-from .errors import ConfigError
+from .errors import ConfigError, InfrastructureError
 from .findings import Verification
 from .profiles import Profile
 from .redaction import Redactor
@@ -68,6 +71,29 @@ class RunState:
                     "configure an id that does not exist"
                 )
             target.client.journal.clear()
+
+    def open_targets(self) -> list[tuple[str, Target]]:
+        return list(self._targets.items())
+
+    def all_loopback(self) -> bool:
+        hosts = {urlsplit(self.config.vendors[name].base_url).hostname or "" for name in self.selected}
+        return all(host == "localhost" or host == "::1" or host.startswith("127.") for host in hosts)
+
+    def cleanup(self, created: Mapping[str, Mapping[Any, set[Any]]]) -> list[dict[str, Any]]:
+        """Close what the run created and left open, where the vendor's API can close tasks at all."""
+        results: list[dict[str, Any]] = []
+        for name, records in created.items():
+            vendor = VENDORS[name]
+            if vendor.cleanup is None:
+                results.append({"vendor": name, "note": "the API has no way to close a task; nothing closed"})
+                continue
+            try:
+                closed = vendor.cleanup(self.target(name), Verification(self.redactor), records)
+            except (InfrastructureError, ConfigError) as exc:
+                results.append({"vendor": name, "note": f"cleanup failed: {self.redactor.redact(str(exc))}"})
+                continue
+            results += [{"vendor": name, "record": record, "closed": ids} for record, ids in closed.items()]
+        return results
 
     def close(self) -> None:
         for target in self._targets.values():

@@ -50,6 +50,8 @@ class Target:
     slot: WorkerSlot
     # Facts learnt during the run that later checks compare against (e.g. a lead's observed assignee).
     observed: dict[Any, Any] = field(default_factory=dict)
+    # (record, task id) of every task this process created since the last drain, for --cleanup.
+    created: list[tuple[Any, Any]] = field(default_factory=list)
 
     def option(self, name: str) -> Any:
         return self.config.options[name]
@@ -77,11 +79,20 @@ class Target:
         operation = self.operation(operation_id)
         path = operation.path.format(**{k: quote(str(v), safe="") for k, v in path_params.items()})
         exchange = self.client.request(operation.method, path, params=params, auth=auth, **body)
-        self.check_response(verify, operation_id, exchange, path_params)
+        self.receive(verify, operation_id, exchange, path_params)
         return exchange
 
-    def check_response(
+    def receive(
         self, verify: Verification, operation_id: str, exchange: Exchange, path_params: Mapping[str, Any]
     ) -> None:
+        """Every answer: judged by the checks mapped to its operation, and noted if it created a task."""
         context = ResponseContext(self.operation(operation_id), exchange, path_params)
         run_response_checks(verify, self.vendor.response_clauses.get(operation_id, {}), context)
+        if self.vendor.created_task is not None:
+            created = self.vendor.created_task(operation_id, exchange, path_params)
+            if created is not None:
+                self.created.append(created)
+
+    def drain_created(self) -> list[tuple[Any, Any]]:
+        drained, self.created = self.created, []
+        return drained

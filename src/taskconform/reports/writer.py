@@ -31,6 +31,8 @@ class TestRecord:
     declared: list[str]
     exercised: list[str]
     findings: list[dict[str, Any]] = field(default_factory=list)
+    # [vendor, record, task id] of the tasks the test created.
+    created: list[list[Any]] = field(default_factory=list)
     skipped: str | None = None
     error: tuple[str, str] | None = None
 
@@ -64,9 +66,18 @@ class RunCollector:
         self.started = _now()
         self.records: list[TestRecord] = []
         self.report: dict[str, Any] = {}
+        # What --cleanup closed (None: cleanup was off).
+        self.cleanup: list[dict[str, Any]] | None = None
 
     def add(self, record: TestRecord) -> None:
         self.records.append(record)
+
+    def created(self) -> dict[str, dict[Any, set[Any]]]:
+        tasks: dict[str, dict[Any, set[Any]]] = {}
+        for record in self.records:
+            for vendor, owner, task_id in record.created:
+                tasks.setdefault(vendor, {}).setdefault(owner, set()).add(task_id)
+        return tasks
 
     def _clause_entry(self, catalogue: Catalogue, clause_id: str) -> dict[str, Any]:
         clause = catalogue.clause(clause_id)
@@ -148,6 +159,7 @@ class RunCollector:
             "skipped_sections": list(self.state.config.skipped_sections),
             "summary": _count(all_clauses),
             "tests": {"run": len(self.records), "errors": sum(1 for r in self.records if r.error)},
+            "cleanup": self.cleanup,
             "vendors": vendors,
         }
 
@@ -177,6 +189,16 @@ class RunCollector:
                 f"{vendor['vendor']:<12} {counts['pass']:>5} {counts['fail']:>5} {counts['not-run']:>8}"
             )
             lines += [f"  FAIL {c['id']}: {c['rule']}" for c in vendor["clauses"] if c["verdict"] == "fail"]
+        if report["cleanup"] is not None:
+            closed = [c for c in report["cleanup"] if c.get("closed")]
+            total = sum(len(c["closed"]) for c in closed)
+            where = "; ".join(
+                f"{c['vendor']} {c['record']}: {', '.join(map(str, c['closed']))}" for c in closed
+            )
+            lines.append(
+                f"cleanup: closed {total} open task(s) the run created" + (f" ({where})" if where else "")
+            )
+            lines += [f"cleanup: {c['vendor']}: {c['note']}" for c in report["cleanup"] if "note" in c]
         for section in report["skipped_sections"]:
             lines.append(f"[{section}] is not tested by this version of taskconform: skipped")
         if report["incomplete_reason"]:

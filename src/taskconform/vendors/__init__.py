@@ -16,6 +16,7 @@ from ..config import SectionSpec
 if TYPE_CHECKING:
     from schemathesis import Case
 
+    from ..exchange import Exchange
     from ..findings import Verification
     from ..probes import Probe
     from ..target import Target
@@ -45,6 +46,10 @@ class Vendor:
     # A cheap read of a record's state, to prove a rejected request wrote nothing (None: no read).
     snapshot: Callable[[Target, Verification, Any], Any] | None
     probes: tuple[Probe, ...] = field(default=())
+    # (record, task id) when an answer shows a task was created; None where tasks cannot be closed again.
+    created_task: Callable[[str, Exchange, Mapping[str, Any]], tuple[Any, Any] | None] | None = None
+    # Closes what the run created and left open; returns what it closed, per record. None: not possible.
+    cleanup: Callable[[Target, Verification, Mapping[Any, set[Any]]], dict[Any, list[Any]]] | None = None
 
 
 def _registry() -> dict[str, Vendor]:

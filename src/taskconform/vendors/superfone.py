@@ -6,7 +6,7 @@ Source documents: contracts/seeds/000 (Create Task), 001 (List Tasks), 002 (Comp
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from typing import TYPE_CHECKING, Any
 
 from ..checks import superfone as _superfone_checks  # noqa: F401  (registers its checks)
@@ -133,6 +133,34 @@ def _data(exchange: Exchange) -> dict[str, Any]:
     body = exchange.json()
     data = body.get("data") if isinstance(body, dict) else None
     return data if isinstance(data, dict) else {}
+
+
+def created_task(
+    operation_id: str, exchange: Exchange, path_params: Mapping[str, Any]
+) -> tuple[Any, Any] | None:
+    if operation_id != "createTask" or not 200 <= exchange.status < 300:
+        return None
+    task_id = _data(exchange).get("id")
+    return None if task_id is None else (path_params.get("lead_id"), task_id)
+
+
+def cleanup(target: Target, verify: Verification, created: Mapping[Any, set[Any]]) -> dict[Any, list[Any]]:
+    """Complete closes the most recent open task, so close while that task is one the run created:
+    never a task the lead held before the run."""
+    closed: dict[Any, list[Any]] = {}
+    for lead, ids in created.items():
+        closed[lead] = []
+        for _ in range(len(ids)):
+            open_tasks = [
+                t.get("id") for t in list_tasks(target, verify, lead) if t.get("task_status") == "PENDING"
+            ]
+            if not open_tasks or open_tasks[0] not in ids:
+                break
+            exchange = complete_task(target, verify, lead)
+            if _data(exchange).get("id") != open_tasks[0]:
+                break
+            closed[lead].append(open_tasks[0])
+    return closed
 
 
 def snapshot(target: Target, verify: Verification, lead: Any) -> Any:
@@ -322,5 +350,7 @@ SUPERFONE = Vendor(
     record_pools=record_pools,
     read_operation="listTasks",
     snapshot=snapshot,
+    created_task=created_task,
+    cleanup=cleanup,
     probes=(*_per_operation_probes(), *_create_probes(), *_list_probes()),
 )

@@ -1,0 +1,188 @@
+"""Safe against live systems: no key in any output, production refused, a dead target is exit 3."""
+
+from __future__ import annotations
+
+import json
+import os
+import signal
+import socket
+import subprocess
+import sys
+import time
+from pathlib import Path
+from urllib.parse import quote, quote_plus
+
+import httpx
+import pytest
+
+from taskconform.sandbox.target_config import sandbox_target_toml
+
+from .conftest import DISTINCTIVE_KEY, SandboxTarget, run_taskconform, start_sandbox
+
+SUITE_DIR = Path(__import__("taskconform.suite", fromlist=["x"]).__file__).parent
+SECRET_SPELLINGS = {DISTINCTIVE_KEY, quote(DISTINCTIVE_KEY, safe=""), quote_plus(DISTINCTIVE_KEY)}
+
+
+def _bytes_written(root: Path) -> dict[Path, bytes]:
+    return {path: path.read_bytes() for path in root.rglob("*") if path.is_file()}
+
+
+def _assert_no_secret(blobs: dict[str, bytes]) -> int:
+    searched = 0
+    for where, blob in blobs.items():
+        searched += len(blob)
+        for spelling in SECRET_SPELLINGS:
+            assert spelling.encode() not in blob, f"the key leaked into {where}"
+    return searched
+
+
+def test_no_key_in_any_output_even_when_the_target_echoes_it(tmp_path: Path) -> None:
+    """A fault echoes the key in error bodies, failures are forced: console, junit, json, html,
+    reproductions and pytest's own output (runner and plain pytest) must still be clean."""
+    faults = frozenset({"not-found-echoes-key", "list-oldest-first"})
+    for target in start_sandbox(tmp_path, faults):
+        via_runner = run_taskconform(
+            "run", "--config", str(target.config), "--report-dir", str(tmp_path / "r1"), env=target.env
+        )
+        plain = subprocess.run(
+            [
+                sys.executable,
+                "-m",
+                "pytest",
+                str(SUITE_DIR),
+                "-c",
+                str(SUITE_DIR / "pytest.ini"),
+                "-rA",
+                "-vv",
+                "-p",
+                "no:cacheprovider",
+                "--target-config",
+                str(target.config),
+                "--conformance-report-dir",
+                str(tmp_path / "r2"),
+            ],
+            capture_output=True,
+            env={**os.environ, **target.env},
+            check=False,
+        )
+        echoed = httpx.get(
+            f"{target.base_url}/superfone/enterprise/api/lead/999999999/task",
+            headers={"x-api-key": DISTINCTIVE_KEY},
+        )
+    assert DISTINCTIVE_KEY in echoed.text, "the fault must really echo the key for this test to mean anything"
+    assert via_runner.code == 1 and plain.returncode == 1
+    outputs = {
+        "runner output": via_runner.output.encode(),
+        "plain pytest output": plain.stdout + plain.stderr,
+    }
+    outputs.update({str(p): b for p, b in _bytes_written(tmp_path / "r1").items()})
+    outputs.update({str(p): b for p, b in _bytes_written(tmp_path / "r2").items()})
+    assert any(p.endswith(".sh") for p in outputs), "failures must have written reproductions"
+    assert _assert_no_secret(outputs) > 100_000
+    assert b"${SF_API_KEY}" in b"".join(b for p, b in outputs.items() if p.endswith(".sh"))
+
+
+@pytest.mark.parametrize("host", ["prod-api.superfone.co.in", "crm.internal.example"])
+def test_production_hosts_are_refused_without_the_explicit_flag(tmp_path: Path, host: str) -> None:
+    config = tmp_path / "t.toml"
+    config.write_text(
+        f'[run]\nproduction_hosts = ["crm.internal.example"]\n[superfone]\nbase_url = "https://{host}/x"\n'
+        'api_key_env = "SF_API_KEY"\nlead_ids = [1]\n'
+    )
+    result = run_taskconform("run", "--config", str(config), env={"SF_API_KEY": DISTINCTIVE_KEY})
+    assert result.code == 2
+    assert f"production host {host}" in result.output and "--allow-production-writes" in result.output
+    allowed = run_taskconform(
+        "run", "--config", str(config), "--allow-production-writes", env={"SF_API_KEY": DISTINCTIVE_KEY}
+    )
+    assert "production host" not in allowed.output
+
+
+BAD_CONFIGS = [
+    (
+        "unknown key",
+        '[superfone]\nbase_url = "http://127.0.0.1:1"\napi_key_env = "K"\nlead_ids = [1]\nleads = [2]\n',
+        "unknown key 'leads'",
+    ),
+    ("invalid toml", "[superfone\n", "is not valid TOML"),
+    (
+        "empty leads",
+        '[superfone]\nbase_url = "http://127.0.0.1:1"\napi_key_env = "K"\nlead_ids = []\n',
+        "non-empty list",
+    ),
+    (
+        "lead also foreign",
+        '[superfone]\nbase_url = "http://127.0.0.1:1"\napi_key_env = "K"\nlead_ids = [1]\n'
+        "foreign_lead_ids = [1]\n",
+        "in both lead_ids and foreign_lead_ids",
+    ),
+    ("not http", '[superfone]\nbase_url = "file:///etc"\napi_key_env = "K"\nlead_ids = [1]\n', "http(s) URL"),
+    (
+        "key unset",
+        '[superfone]\nbase_url = "http://127.0.0.1:1"\napi_key_env = "UNSET_KEY_VAR"\nlead_ids = [1]\n',
+        "$UNSET_KEY_VAR, which is not set",
+    ),
+]
+
+
+@pytest.mark.parametrize(("text", "message"), [pytest.param(t, m, id=i) for i, t, m in BAD_CONFIGS])
+def test_bad_configuration_exits_2_with_one_line(tmp_path: Path, text: str, message: str) -> None:
+    config = tmp_path / "t.toml"
+    config.write_text(text)
+    result = run_taskconform("run", "--config", str(config), env={"K": DISTINCTIVE_KEY})
+    assert result.code == 2, result.output
+    assert message in result.output
+    assert len(result.output.strip().splitlines()) == 1 and "Traceback" not in result.output
+
+
+def _free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+def test_a_target_killed_mid_run_gives_exit_3_and_an_incomplete_report(tmp_path: Path) -> None:
+    port = _free_port()
+    config = tmp_path / "t.toml"
+    config.write_text(sandbox_target_toml(f"http://127.0.0.1:{port}"))
+    server = subprocess.Popen(
+        [sys.executable, "-m", "taskconform", "sandbox", "--port", str(port)],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    try:
+        deadline = time.monotonic() + 20
+        while time.monotonic() < deadline:
+            try:
+                httpx.get(f"http://127.0.0.1:{port}/healthz")
+                break
+            except httpx.TransportError:
+                time.sleep(0.1)
+        run = subprocess.Popen(
+            [
+                sys.executable,
+                "-m",
+                "taskconform",
+                "run",
+                "--config",
+                str(config),
+                "--profile",
+                "standard",
+                "--report-dir",
+                str(tmp_path / "r"),
+            ],
+            stdout=subprocess.PIPE,
+            stderr=subprocess.STDOUT,
+            env={**os.environ, "SF_API_KEY": "sf-sandbox-account-a"},
+        )
+        time.sleep(4)
+        server.send_signal(signal.SIGKILL)
+        output, _ = run.communicate(timeout=300)
+    finally:
+        server.kill()
+    assert run.returncode == 3, output.decode()
+    report = json.loads((tmp_path / "r" / "latest" / "report.json").read_text())
+    assert report["verdict"] == "incomplete"
+    assert "target unreachable" in report["incomplete_reason"]
+    assert report["summary"]["fail"] == 0, "a dead target must never read as a broken clause"
+    assert b"INCOMPLETE" in output
