@@ -36,7 +36,22 @@ def _parser() -> argparse.ArgumentParser:
         "--cleanup",
         action=argparse.BooleanOptionalAction,
         default=None,
-        help="complete, at the end, the open tasks the run created (default: on unless the target is loopback)",
+        help="complete, at the end, the open tasks the run created (default: on unless on loopback)",
+    )
+    run.add_argument(
+        "--baseline",
+        type=Path,
+        metavar="FILE",
+        help="accepted failures: known ones do not fail the gate, new ones do",
+    )
+    run.add_argument(
+        "--baseline-update", action="store_true", help="write this run's failures into --baseline"
+    )
+    run.add_argument(
+        "--summary",
+        type=Path,
+        metavar="FILE",
+        help="append a Markdown summary to FILE (e.g. $GITHUB_STEP_SUMMARY)",
     )
     run.add_argument(
         "--fault",
@@ -65,6 +80,13 @@ def _parser() -> argparse.ArgumentParser:
         help="run only these faults/variations (and the correct sandbox)",
     )
 
+    diff = commands.add_parser("diff", help="what changed between two runs (their report.json files)")
+    diff.add_argument("old", type=Path, metavar="OLD_REPORT")
+    diff.add_argument("new", type=Path, metavar="NEW_REPORT")
+    diff.add_argument(
+        "--out", type=Path, help="where to write diff.md and diff.html (default: beside NEW_REPORT)"
+    )
+
     sandbox = commands.add_parser("sandbox", help="serve the reference sandbox on loopback")
     sandbox.add_argument("--port", type=int, default=8000)
     sandbox.add_argument("--config-out", type=Path, help="write a target configuration for it here")
@@ -87,6 +109,9 @@ def _run(args: argparse.Namespace) -> int:
         variations=tuple(args.variation),
         allow_production_writes=args.allow_production_writes,
         cleanup=args.cleanup,
+        baseline=args.baseline,
+        baseline_update=args.baseline_update,
+        summary=args.summary,
     )
     return run(options)
 
@@ -113,9 +138,15 @@ def _sandbox(args: argparse.Namespace) -> int:
     return 0
 
 
+def _diff(args: argparse.Namespace) -> int:
+    from .reports.diff import diff_reports
+
+    return diff_reports(args.old, args.new, args.out)
+
+
 def main(argv: list[str] | None = None) -> int:
     args = _parser().parse_args(argv)
-    commands = {"run": _run, "selftest": _selftest, "sandbox": _sandbox}
+    commands = {"run": _run, "selftest": _selftest, "diff": _diff, "sandbox": _sandbox}
     try:
         return commands[args.command](args)
     except KeyboardInterrupt:

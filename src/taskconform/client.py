@@ -97,12 +97,17 @@ class ApiClient:
         content: bytes | None = None,
         headers: Mapping[str, str] | None = None,
         auth: AuthMode = AuthMode.VALID,
+        key: str | None = None,
     ) -> Exchange:
-        """Send one request to ``base_url + path``; ``path`` is already URL-encoded."""
+        """Send one request to ``base_url + path``; ``path`` is already URL-encoded.
+
+        ``key`` replaces the client's own key for this request (another configured key role, e.g. a
+        key without write permission); it is only sent with ``AuthMode.VALID``.
+        """
         send_headers = dict(headers or {})
         send_params: dict[str, Any] = dict(params or {})
         if auth is AuthMode.VALID:
-            self.auth.apply(self._key, send_headers, send_params)
+            self.auth.apply(self._key if key is None else key, send_headers, send_params)
         elif auth is AuthMode.WRONG:
             self.auth.apply(WRONG_KEY, send_headers, send_params)
         body = content

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import math
 import os
+import re
 import tomllib
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
@@ -30,10 +31,13 @@ __all__ = [
     "http_url",
     "id_list",
     "load_config",
+    "non_empty_string",
     "optional_id_list",
     "parse_config",
     "positive_int",
     "positive_number",
+    "uuid_list",
+    "uuid_string",
 ]
 
 Parser = Callable[[str, Any], Any]
@@ -85,6 +89,35 @@ def assignee_table(where: str, value: Any) -> dict[int, int | None]:
             )
         assignees[int(lead)] = user
     return assignees
+
+
+_UUID = re.compile(r"[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}")
+_UUID_EXAMPLE = '"123e4567-e89b-12d3-a456-426614174000"'
+
+
+def uuid_string(where: str, value: Any) -> str:
+    """A UUID in its 8-4-4-4-12 hex spelling, lower-cased (UUIDs compare case-insensitively)."""
+    if not isinstance(value, str) or not _UUID.fullmatch(value):
+        raise ConfigError(f"{where} = {value!r} is not a UUID; write it as {_UUID_EXAMPLE}")
+    return value.lower()
+
+
+def uuid_list(where: str, value: Any) -> tuple[str, ...]:
+    if not isinstance(value, list) or not value:
+        raise ConfigError(f"{where} must be a non-empty list of UUIDs, e.g. [{_UUID_EXAMPLE}]")
+    for item in value:
+        if not isinstance(item, str) or not _UUID.fullmatch(item):
+            raise ConfigError(f"{where} holds {item!r}, which is not a UUID; write each as {_UUID_EXAMPLE}")
+    ids = tuple(item.lower() for item in value)
+    if len(set(ids)) != len(ids):
+        raise ConfigError(f"{where} lists an id twice; list each id once")
+    return ids
+
+
+def non_empty_string(where: str, value: Any) -> str:
+    if not isinstance(value, str) or not value.strip():
+        raise ConfigError(f'{where} must be a non-empty string, e.g. "Hans Müller"')
+    return value
 
 
 def positive_number(where: str, value: Any) -> float:
@@ -222,6 +255,11 @@ def _parse_vendor(vendor: str, raw: Any, spec: SectionSpec, environ: Mapping[str
         for key in spec.secrets
         if parsed.get(key)
     }
+    roles = [key for key in spec.secrets if parsed.get(key)]
+    if len(set(secrets.values())) < len(roles):
+        raise ConfigError(
+            f"[{vendor}] {' and '.join(roles)} name the same key; each key role needs a key of its own"
+        )
     base_url = parsed.pop("base_url")
     return VendorTarget(vendor=vendor, base_url=base_url, options=parsed, secrets=secrets)
 

@@ -54,7 +54,8 @@ class OperationContract:
         return str(status) in self.statuses or f"{str(status)[0]}XX" in self.statuses
 
     def schema_errors(self, status: int, body: Any) -> list[str]:
-        validator = self._validators.get(str(status))
+        """Errors against the schema declared for ``status``, else for its range (``2XX``), if any."""
+        validator = self._validators.get(str(status)) or self._validators.get(f"{str(status)[0]}XX")
         if validator is None:
             return []
         return [

@@ -46,6 +46,17 @@ def pytest_addoption(parser: pytest.Parser) -> None:
     group.addoption("--conformance-report-dir", metavar="DIR", default="reports")
     group.addoption("--conformance-run-id", metavar="ID", default=None)
     group.addoption(
+        "--conformance-baseline",
+        metavar="FILE",
+        default=None,
+        help="accepted failures: known ones do not fail the gate, new ones do",
+    )
+    group.addoption(
+        "--conformance-baseline-update",
+        action="store_true",
+        help="write this run's failures into the baseline file",
+    )
+    group.addoption(
         "--conformance-cleanup",
         choices=("auto", "on", "off"),
         default="auto",
@@ -74,6 +85,11 @@ def pytest_configure(config: pytest.Config) -> None:
         collector = RunCollector(state, run_id, Path(config.getoption("--conformance-report-dir")))
         cleanup = config.getoption("--conformance-cleanup")
         enabled = cleanup == "on" or (cleanup == "auto" and not state.all_loopback())
+        baseline = config.getoption("--conformance-baseline")
+        collector.baseline_path = Path(baseline) if baseline else None
+        collector.update_baseline = config.getoption("--conformance-baseline-update")
+        if collector.update_baseline and baseline is None:
+            raise pytest.UsageError("--conformance-baseline-update needs --conformance-baseline FILE")
         config.pluginmanager.register(_ReportingPlugin(collector, enabled), "taskconform-reporting")
 
 

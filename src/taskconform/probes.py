@@ -13,12 +13,16 @@ from typing import Any
 
 from .checks import body_strings
 from .client import AuthMode
+from .exchange import Exchange
 from .findings import Verification
 from .target import Target
 
-__all__ = ["NO_BODY", "Probe", "run_probe"]
+__all__ = ["NO_BODY", "AnswerCheck", "Probe", "run_probe"]
 
 NO_BODY: Any = object()
+# A vendor's own expectation on a probe's answer (an error code, ids in the body...): whether it holds,
+# and what was expected.
+AnswerCheck = Callable[[Target, Exchange], tuple[bool, str]]
 
 
 @dataclass(frozen=True)
@@ -32,11 +36,15 @@ class Probe:
     json_body: Any = NO_BODY
     content: bytes | None = None
     auth: AuthMode = AuthMode.VALID
+    # Another configured key to send instead of the vendor's own (e.g. "readonly_api_key_env").
+    key_option: str | None = None
     # None: no status of its own; the operation's response checks (documented statuses...) judge it.
     status: int | None = 400
     message: str | None = None
     message_prefix: str | None = None
     message_mentions: tuple[str, ...] = ()
+    # Judged after the status (also when ``status`` is None), e.g. the documented error code.
+    answer_check: AnswerCheck | None = None
     writes_nothing: bool = False
     # Puts the record in a state where a wrongly accepted request would change it (e.g. an open task).
     prepare: Callable[[Target, Verification, Any], None] | None = None
@@ -85,7 +93,15 @@ def run_probe(target: Target, verify: Verification, probe: Probe) -> None:
     elif probe.content is not None:
         body["content"] = probe.content
     params = _fill(dict(probe.params), pools)
-    exchange = target.call(verify, probe.operation, path_params, params=params, auth=probe.auth, **body)
+    exchange = target.call(
+        verify,
+        probe.operation,
+        path_params,
+        params=params,
+        auth=probe.auth,
+        key_option=probe.key_option,
+        **body,
+    )
     if probe.status is None:
         verify.exercised.add(probe.clause)
     else:
@@ -96,6 +112,10 @@ def run_probe(target: Target, verify: Verification, probe: Probe) -> None:
             f"{exchange.status} {exchange.response.text[:300]}",
             exchange,
         )
+    if probe.answer_check is not None:
+        holds, expected = probe.answer_check(target, exchange)
+        actual = f"{exchange.status} {exchange.response.text[:300]}"
+        verify.expect(probe.clause, holds, expected, actual, exchange)
     if snapshot:
         after = snapshot(target, verify, record)
         verify.expect(

@@ -24,6 +24,7 @@ from .config import TargetConfig, load_config
 from .contract import load_spec_contract
 from .errors import ConfigError, InfrastructureError, UsageError
 from .redaction import Redactor
+from .reports.markdown import render_summary
 from .reports.writer import new_run_id
 from .vendors import KNOWN_VENDORS, VENDORS, vendor_sections
 
@@ -46,6 +47,9 @@ class RunOptions:
     variations: tuple[str, ...] = ()
     allow_production_writes: bool = False
     cleanup: bool | None = None  # None: on unless every target is on loopback
+    baseline: Path | None = None
+    baseline_update: bool = False
+    summary: Path | None = None  # append a Markdown summary here (e.g. $GITHUB_STEP_SUMMARY)
 
 
 @contextmanager
@@ -139,6 +143,10 @@ def _pytest_command(
     ]
     for vendor in vendors:
         command += ["--conformance-vendor", vendor]
+    if options.baseline is not None:
+        command += ["--conformance-baseline", str(options.baseline.resolve())]
+        if options.baseline_update:
+            command.append("--conformance-baseline-update")
     if options.workers > 1:
         command += ["-n", str(options.workers)]
     return command
@@ -164,7 +172,7 @@ def _stream(command: list[str], env: Mapping[str, str], redactor: Redactor) -> i
         return child.wait()
 
 
-def _verdict_exit(report_path: Path, pytest_status: int) -> int:
+def _gate_exit(report_path: Path, pytest_status: int, summary: Path | None) -> int:
     if not report_path.exists():
         if pytest_status == 4:
             return EXIT_USAGE
@@ -174,10 +182,13 @@ def _verdict_exit(report_path: Path, pytest_status: int) -> int:
         )
         return EXIT_INFRASTRUCTURE
     report = json.loads(report_path.read_text(encoding="utf-8"))
-    if report["verdict"] == "incomplete":
+    if summary is not None:
+        with summary.open("a", encoding="utf-8") as out:
+            out.write(render_summary(report, report_path.with_name("report.html")))
+    if report["gate"] == "incomplete":
         reason = report.get("incomplete_reason") or ""
         return EXIT_USAGE if reason.startswith("configuration") else EXIT_INFRASTRUCTURE
-    return EXIT_VIOLATIONS if report["verdict"] == "violations" else EXIT_CONFORMS
+    return EXIT_VIOLATIONS if report["gate"] == "fail" else EXIT_CONFORMS
 
 
 def _selected(config: TargetConfig, only: tuple[str, ...]) -> tuple[str, ...]:
@@ -200,11 +211,13 @@ def _execute(options: RunOptions, config_path: Path, env: dict[str, str]) -> int
     redactor = Redactor(config.secret_values())
     run_id = options.run_id or new_run_id()
     status = _stream(_pytest_command(options, config_path, vendors, run_id), env, redactor)
-    return _verdict_exit(options.report_dir / run_id / "report.json", status)
+    return _gate_exit(options.report_dir / run_id / "report.json", status, options.summary)
 
 
 def run(options: RunOptions) -> int:
     try:
+        if options.baseline_update and options.baseline is None:
+            raise UsageError("--baseline-update needs --baseline FILE (the file to write)")
         if options.config is not None:
             if options.faults or options.variations:
                 raise UsageError(

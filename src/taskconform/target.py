@@ -70,15 +70,19 @@ class Target:
         *,
         params: Mapping[str, Any] | None = None,
         auth: AuthMode = AuthMode.VALID,
+        key_option: str | None = None,
         **body: Any,
     ) -> Exchange:
         """Send one request to an operation and pass the answer through every check mapped to it.
 
         ``body`` is ``json_body=...`` or ``content=b"..."`` (or nothing), as ``ApiClient.request`` takes.
+        ``key_option`` names another configured key (a secret option of the section, such as a key
+        without write permission) to send instead of the vendor's own.
         """
         operation = self.operation(operation_id)
         path = operation.path.format(**{k: quote(str(v), safe="") for k, v in path_params.items()})
-        exchange = self.client.request(operation.method, path, params=params, auth=auth, **body)
+        key = None if key_option is None else self.config.secret(key_option)
+        exchange = self.client.request(operation.method, path, params=params, auth=auth, key=key, **body)
         self.receive(verify, operation_id, exchange, path_params)
         return exchange
 

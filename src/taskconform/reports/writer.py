@@ -18,6 +18,7 @@ from typing import Any
 from .. import __version__
 from ..catalogue import Catalogue, load_catalogue
 from ..session import RunState
+from .baseline import compare, failure_identities, read_baseline, write_baseline
 from .html import render_html
 from .junit import render_junit
 
@@ -68,6 +69,9 @@ class RunCollector:
         self.report: dict[str, Any] = {}
         # What --cleanup closed (None: cleanup was off).
         self.cleanup: list[dict[str, Any]] | None = None
+        # Accepted failures (None: no baseline) and whether to rewrite them from this run.
+        self.baseline_path: Path | None = None
+        self.update_baseline = False
 
     def add(self, record: TestRecord) -> None:
         self.records.append(record)
@@ -163,8 +167,33 @@ class RunCollector:
             "vendors": vendors,
         }
 
+    def _apply_baseline(self, report: dict[str, Any]) -> None:
+        """The gate: passes with no failure or only accepted ones; an incomplete run proves nothing."""
+        gate = (
+            "incomplete"
+            if report["verdict"] == "incomplete"
+            else "fail"
+            if report["summary"]["fail"]
+            else "pass"
+        )
+        report["baseline"] = None
+        if self.baseline_path is not None:
+            if self.update_baseline and gate != "incomplete":
+                write_baseline(self.baseline_path, failure_identities(report))
+            accepted = read_baseline(self.baseline_path) if self.baseline_path.exists() else set()
+            report["baseline"] = compare(report, accepted, str(self.baseline_path))
+            known = {tuple(entry) for entry in report["baseline"]["known"]}
+            for vendor in report["vendors"]:
+                for clause in vendor["clauses"]:
+                    for failure in clause["failures"]:
+                        failure["known"] = (vendor["vendor"], clause["id"], failure["check"]) in known
+            if gate == "fail" and not report["baseline"]["new"]:
+                gate = "pass"
+        report["gate"] = gate
+
     def finish(self, interrupted: bool = False) -> Path:
         self.report = self.build(interrupted)
+        self._apply_baseline(self.report)
         run_dir = self.report_root / self.run_id
         run_dir.mkdir(parents=True, exist_ok=True)
         self.report["previous_report"] = _previous_report(self.report_root, self.run_id)
@@ -188,7 +217,10 @@ class RunCollector:
             lines.append(
                 f"{vendor['vendor']:<12} {counts['pass']:>5} {counts['fail']:>5} {counts['not-run']:>8}"
             )
-            lines += [f"  FAIL {c['id']}: {c['rule']}" for c in vendor["clauses"] if c["verdict"] == "fail"]
+            for clause in vendor["clauses"]:
+                if clause["verdict"] == "fail":
+                    known = " (known)" if all(f.get("known") for f in clause["failures"]) else ""
+                    lines.append(f"  FAIL{known} {clause['id']}: {clause['rule']}")
         if report["cleanup"] is not None:
             closed = [c for c in report["cleanup"] if c.get("closed")]
             total = sum(len(c["closed"]) for c in closed)
@@ -201,9 +233,18 @@ class RunCollector:
             lines += [f"cleanup: {c['vendor']}: {c['note']}" for c in report["cleanup"] if "note" in c]
         for section in report["skipped_sections"]:
             lines.append(f"[{section}] is not tested by this version of taskconform: skipped")
+        if report["baseline"] is not None:
+            baseline = report["baseline"]
+            lines.append(
+                f"baseline {baseline['file']}: {len(baseline['known'])} known, {len(baseline['new'])} new, "
+                f"{len(baseline['fixed'])} fixed failure(s)"
+            )
+            lines += [f"  NEW {v} {c} ({check})" for v, c, check in baseline["new"]]
+            lines += [f"  FIXED {v} {c} ({check})" for v, c, check in baseline["fixed"]]
         if report["incomplete_reason"]:
             lines.append(f"INCOMPLETE: {report['incomplete_reason']}")
-        lines.append(f"verdict: {report['verdict']} (run {report['run_id']}, profile {report['profile']})")
+        run = f"run {report['run_id']}, profile {report['profile']}"
+        lines.append(f"verdict: {report['verdict']}, gate: {report['gate']} ({run})")
         return lines
 
 

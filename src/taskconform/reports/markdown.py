@@ -1,0 +1,45 @@
+"""The Markdown a release manager reads: a run's summary (for a CI job summary) and a run-to-run diff."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+__all__ = ["render_summary"]
+
+
+def _cell(text: Any) -> str:
+    return str(text).replace("|", "\\|").replace("\n", " ")
+
+
+def render_summary(report: dict[str, Any], html: Path | None = None) -> str:
+    lines = [
+        f"## taskconform: {report['verdict']} (gate {report.get('gate', '?')})",
+        "",
+        f"Run `{report['run_id']}`, profile `{report['profile']}`, suite {report['suite_version']}, "
+        f"{report['duration_s']} s.",
+        "",
+        "| vendor | pass | fail | not-run |",
+        "|---|---:|---:|---:|",
+    ]
+    for vendor in report["vendors"]:
+        counts = vendor["summary"]
+        lines.append(f"| {vendor['vendor']} | {counts['pass']} | {counts['fail']} | {counts['not-run']} |")
+    failing = [(v["vendor"], c) for v in report["vendors"] for c in v["clauses"] if c["verdict"] == "fail"]
+    if failing:
+        lines += ["", "| failing clause | rule | known |", "|---|---|---|"]
+        for _, clause in failing:
+            known = all(f.get("known") for f in clause["failures"])
+            lines.append(f"| `{clause['id']}` | {_cell(clause['rule'])} | {'yes' if known else '**new**'} |")
+    if report.get("baseline"):
+        baseline = report["baseline"]
+        lines += [
+            "",
+            f"Baseline `{baseline['file']}`: {len(baseline['known'])} known, "
+            f"{len(baseline['new'])} new, {len(baseline['fixed'])} fixed.",
+        ]
+    if report.get("incomplete_reason"):
+        lines += ["", f"**Incomplete:** {_cell(report['incomplete_reason'])}"]
+    if html is not None:
+        lines += ["", f"Certification report: `{html}`"]
+    return "\n".join(lines) + "\n\n"
