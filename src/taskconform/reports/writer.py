@@ -90,7 +90,7 @@ class RunCollector:
             {
                 **finding,
                 "check": record.name,
-                "message": finding["expected"],
+                "message": _one_line(finding),
                 "reproduction": _script(finding),
             }
             for record in records
@@ -253,6 +253,11 @@ def _count(clauses: list[dict[str, Any]]) -> dict[str, int]:
     for clause in clauses:
         counts[clause["verdict"]] += 1
     return counts
+
+
+def _one_line(finding: dict[str, Any]) -> str:
+    actual = finding["actual"] if len(finding["actual"]) <= 120 else finding["actual"][:120] + "…"
+    return f"expected {finding['expected']}; got {actual}"
 
 
 def _script(finding: dict[str, Any]) -> str:
