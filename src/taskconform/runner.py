@@ -7,6 +7,7 @@ that a crash of the suite can never look like a verdict.
 
 from __future__ import annotations
 
+import io
 import json
 import os
 import secrets
@@ -15,9 +16,10 @@ import subprocess
 import sys
 import tempfile
 from collections.abc import Iterator, Mapping
-from contextlib import contextmanager
+from contextlib import contextmanager, redirect_stderr, redirect_stdout
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TextIO
 from urllib.parse import urlsplit
 
 from .config import TargetConfig, load_config
@@ -50,6 +52,8 @@ class RunOptions:
     baseline: Path | None = None
     baseline_update: bool = False
     summary: Path | None = None  # append a Markdown summary here (e.g. $GITHUB_STEP_SUMMARY)
+    # Run pytest in this process instead of a child: for selftest workers that already imported it all.
+    in_process: bool = False
 
 
 @contextmanager
@@ -172,6 +176,35 @@ def _stream(command: list[str], env: Mapping[str, str], redactor: Redactor) -> i
         return child.wait()
 
 
+class _RedactingStream(io.TextIOBase):
+    """Stands in for stdout/stderr while the suite runs in this process."""
+
+    def __init__(self, target: TextIO, redactor: Redactor) -> None:
+        self._target = target
+        self._redactor = redactor
+
+    def write(self, text: str) -> int:
+        self._target.write(self._redactor.redact(text))
+        return len(text)
+
+    def flush(self) -> None:
+        self._target.flush()
+
+    def isatty(self) -> bool:
+        return False
+
+
+def _run_in_process(command: list[str], env: Mapping[str, str], redactor: Redactor) -> int:
+    import pytest
+
+    os.environ.update(env)
+    with (
+        redirect_stdout(_RedactingStream(sys.stdout, redactor)),
+        redirect_stderr(_RedactingStream(sys.stderr, redactor)),
+    ):
+        return int(pytest.main(command[3:]))
+
+
 def _gate_exit(report_path: Path, pytest_status: int, summary: Path | None) -> int:
     if not report_path.exists():
         if pytest_status == 4:
@@ -210,7 +243,8 @@ def _execute(options: RunOptions, config_path: Path, env: dict[str, str]) -> int
     _check_reachable(config, vendors)
     redactor = Redactor(config.secret_values())
     run_id = options.run_id or new_run_id()
-    status = _stream(_pytest_command(options, config_path, vendors, run_id), env, redactor)
+    command = _pytest_command(options, config_path, vendors, run_id)
+    status = (_run_in_process if options.in_process else _stream)(command, env, redactor)
     return _gate_exit(options.report_dir / run_id / "report.json", status, options.summary)
 
 

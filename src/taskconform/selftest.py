@@ -7,7 +7,9 @@ fault must be caught — by the clause it breaks, else it counts as a warning.
 
 from __future__ import annotations
 
+import importlib
 import json
+import os
 import statistics
 import subprocess
 import sys
@@ -18,6 +20,7 @@ from html import escape
 from pathlib import Path
 from typing import Any
 
+from .runner import RunOptions, run
 from .sandbox.faults import load_faults, load_variations
 
 __all__ = ["Variant", "load_variants", "run_selftest"]
@@ -33,6 +36,9 @@ class Variant:
 
     def run_flags(self) -> list[str]:
         return {"fault": ["--fault", self.name], "variation": ["--variation", self.name]}.get(self.kind, [])
+
+    def flags(self, kind: str) -> tuple[str, ...]:
+        return (self.name,) if self.kind == kind else ()
 
 
 @dataclass
@@ -71,7 +77,19 @@ def load_variants(only: tuple[str, ...] = ()) -> list[Variant]:
     return variants
 
 
+def _outcome(variant: Variant, run_dir: Path, exit_code: int, duration: float, log: str) -> Outcome:
+    report_path = run_dir / "latest" / "report.json"
+    if not report_path.exists():
+        return Outcome(variant, "incomplete", [], duration, exit_code, "no report written", log)
+    report = json.loads(report_path.read_text(encoding="utf-8"))
+    failing = sorted(c["id"] for v in report["vendors"] for c in v["clauses"] if c["verdict"] == "fail")
+    return Outcome(
+        variant, report["verdict"], failing, duration, exit_code, report.get("incomplete_reason"), log
+    )
+
+
 def _run_variant(variant: Variant, profile: str, report_dir: Path) -> Outcome:
+    """One ``taskconform run`` process per variant: the portable way."""
     run_dir = report_dir / "runs" / variant.name
     command = [
         sys.executable,
@@ -86,22 +104,71 @@ def _run_variant(variant: Variant, profile: str, report_dir: Path) -> Outcome:
     ]
     started = time.perf_counter()
     completed = subprocess.run(command, capture_output=True, text=True, stdin=subprocess.DEVNULL, check=False)
-    duration = time.perf_counter() - started
-    log = completed.stdout + completed.stderr
-    report_path = run_dir / "latest" / "report.json"
-    if not report_path.exists():
-        return Outcome(variant, "incomplete", [], duration, completed.returncode, "no report written", log)
-    report = json.loads(report_path.read_text(encoding="utf-8"))
-    failing = sorted(c["id"] for v in report["vendors"] for c in v["clauses"] if c["verdict"] == "fail")
-    return Outcome(
+    return _outcome(
         variant,
-        report["verdict"],
-        failing,
-        duration,
+        run_dir,
         completed.returncode,
-        report.get("incomplete_reason"),
-        log,
+        time.perf_counter() - started,
+        completed.stdout + completed.stderr,
     )
+
+
+def _preload() -> None:
+    """Import the suite once, so every forked run starts with it warm (about half a run's cost)."""
+    from .suite import superfone as _superfone  # noqa: F401
+
+    for module in ("test_documented_errors", "test_fuzzing"):
+        importlib.import_module(f"{__package__}.suite.{module}")
+    for vendor_dir in (Path(__file__).parent / "suite").iterdir():
+        for test_module in vendor_dir.glob("test_*.py") if vendor_dir.is_dir() else ():
+            importlib.import_module(f"{__package__}.suite.{vendor_dir.name}.{test_module.stem}")
+
+
+def _forked_run(variant: Variant, profile: str, report_dir: Path) -> int:
+    """Start one run in a forked child of this (warm) process; returns the child's pid."""
+    run_dir = report_dir / "runs" / variant.name
+    run_dir.mkdir(parents=True, exist_ok=True)
+    pid = os.fork()
+    if pid:
+        return pid
+    code = 3
+    try:
+        with (run_dir / "log.txt").open("w", encoding="utf-8") as log:
+            os.dup2(log.fileno(), 1)
+            os.dup2(log.fileno(), 2)
+            options = RunOptions(
+                None,
+                (),
+                profile,
+                run_dir,
+                1,
+                faults=variant.flags("fault"),
+                variations=variant.flags("variation"),
+                in_process=True,
+            )
+            code = run(options)
+    finally:
+        os._exit(code)
+
+
+def _run_forked(variants: list[Variant], profile: str, report_dir: Path, workers: int) -> list[Outcome]:
+    """At most ``workers`` forked runs at a time, from the main thread (forking beside threads is unsafe)."""
+    _preload()
+    pending = list(variants)
+    running: dict[int, tuple[Variant, float]] = {}
+    outcomes: dict[str, Outcome] = {}
+    while pending or running:
+        while pending and len(running) < workers:
+            variant = pending.pop(0)
+            running[_forked_run(variant, profile, report_dir)] = (variant, time.perf_counter())
+        pid, status = os.wait()
+        variant, started = running.pop(pid)
+        run_dir = report_dir / "runs" / variant.name
+        log = (run_dir / "log.txt").read_text(encoding="utf-8", errors="replace")
+        outcomes[variant.name] = _outcome(
+            variant, run_dir, os.waitstatus_to_exitcode(status), time.perf_counter() - started, log
+        )
+    return [outcomes[v.name] for v in variants]
 
 
 def _summary(outcomes: list[Outcome], total_s: float, profile: str, workers: int) -> dict[str, Any]:
@@ -175,8 +242,11 @@ def run_selftest(profile: str, workers: int, report_dir: Path, only: tuple[str, 
         print(f"taskconform: {exc}", file=sys.stderr)
         return 2
     started = time.perf_counter()
-    with ThreadPoolExecutor(max_workers=workers) as pool:
-        outcomes = list(pool.map(lambda v: _run_variant(v, profile, report_dir), variants))
+    if hasattr(os, "fork"):
+        outcomes = _run_forked(variants, profile, report_dir, workers)
+    else:
+        with ThreadPoolExecutor(max_workers=workers) as pool:
+            outcomes = list(pool.map(lambda v: _run_variant(v, profile, report_dir), variants))
     summary = _summary(outcomes, time.perf_counter() - started, profile, workers)
     report_dir.mkdir(parents=True, exist_ok=True)
     runs = [{**asdict(o), "variant": asdict(o.variant), "log": o.log[-2000:]} for o in outcomes]

@@ -66,7 +66,7 @@ blockquote footer { color: var(--muted); font-size: .85rem; }
 .card h4 { margin: .2rem 0; }
 .failure { border-top: 1px dashed var(--line); margin-top: .6rem; padding-top: .4rem; }
 .failure dl { display: grid; grid-template-columns: max-content 1fr; gap: .1rem 1rem; margin: .3rem 0; }
-.failure dt { font-weight: 600; } .failure dd { margin: 0; }
+.failure dt { font-weight: 600; } .failure dd { margin: 0; overflow-wrap: anywhere; }
 details { margin: .4rem 0; } summary { cursor: pointer; font-weight: 600; }
 .open-list dt { font-weight: 600; margin-top: .6rem; } .open-list dd { margin-left: 1.2rem; }
 .muted { color: var(--muted); }
