@@ -90,6 +90,10 @@ def _parser() -> argparse.ArgumentParser:
     sandbox = commands.add_parser("sandbox", help="serve the reference sandbox on loopback")
     sandbox.add_argument("--port", type=int, default=8000)
     sandbox.add_argument("--config-out", type=Path, help="write a target configuration for it here")
+    sandbox.add_argument("--fault", action="append", default=[], metavar="NAME", help="a catalogued fault")
+    sandbox.add_argument(
+        "--variation", action="append", default=[], metavar="NAME", help="an allowed variation"
+    )
     return parser
 
 
@@ -133,8 +137,13 @@ def _sandbox(args: argparse.Namespace) -> int:
     if args.config_out:
         args.config_out.write_text(sandbox_target_toml(base_url), encoding="utf-8")
         print(f"taskconform: wrote target configuration {args.config_out}")
+    try:
+        options = SandboxOptions(faults=frozenset(args.fault), variations=frozenset(args.variation))
+    except ValueError as exc:
+        print(f"taskconform: {exc}", file=sys.stderr)
+        return 2
     print(f"taskconform: sandbox on {base_url} with its default keys (see the README)")
-    serve_forever(create_app(SandboxOptions()), port=args.port)
+    serve_forever(create_app(options), port=args.port)
     return 0
 
 

@@ -78,8 +78,10 @@ class ApiClient:
         self.retry = retry or RetryPolicy()
         self._key = key
         self._http = httpx.Client(timeout=timeout_s, transport=transport, follow_redirects=False)
+        # The exchanges of the current test (the plugin clears it when a test starts): its evidence.
         self.journal: list[Exchange] = []
         self.rate_limited_waits = 0
+        self.answered = 0  # answers received over the client's life, for throughput figures
 
     def close(self) -> None:
         self._http.close()
@@ -149,6 +151,7 @@ class ApiClient:
                 RecordedResponse(response.status_code, dict(response.headers), response.content, elapsed_ms),
             )
             self.journal.append(exchange)
+            self.answered += 1
             return exchange
 
     def _retry_after(self, response: httpx.Response, attempt: int) -> float:

@@ -13,7 +13,7 @@ from typing import Any
 
 import schemathesis
 from hypothesis import strategies as st
-from schemathesis import GenerationMode
+from schemathesis import Case, GenerationMode
 from schemathesis.schemas import APIOperation
 
 from .exchange import Exchange
@@ -38,12 +38,17 @@ def load_operation(spec_file: str, operation_id: str) -> APIOperation:
     return _schema(spec_file).find_operation_by_id(operation_id)
 
 
+@cache
+def _requests(spec_file: str, operation_id: str, mode: GenerationMode) -> st.SearchStrategy[Case]:
+    """Built once per operation and mode: building it costs more than drawing many requests from it."""
+    return load_operation(spec_file, operation_id).as_strategy(generation_mode=mode)
+
+
 def fuzz_operation_once(
     target: Target, verify: Verification, operation_id: str, mode: GenerationMode, data: st.DataObject
 ) -> Exchange:
     """Draw one request, confine it to configured records, send it and check the answer."""
-    operation = load_operation(target.vendor.spec_file, operation_id)
-    case = data.draw(operation.as_strategy(generation_mode=mode), label="request")
+    case = data.draw(_requests(target.vendor.spec_file, operation_id, mode), label="request")
     target.vendor.confine(target, case, lambda pool: data.draw(st.sampled_from(pool)))
     kwargs = case.as_transport_kwargs(base_url=target.client.base_url)
     headers = {k: v for k, v in kwargs["headers"].items() if k.lower() not in _SCHEMATHESIS_HEADERS}

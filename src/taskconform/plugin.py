@@ -129,6 +129,8 @@ _VERIFY = pytest.StashKey[Verification]()
 
 @pytest.fixture
 def verify(run_state: RunState, request: pytest.FixtureRequest) -> Verification:
+    for _, target in run_state.open_targets():
+        target.client.journal.clear()
     verification = Verification(run_state.redactor)
     request.node.stash[_VERIFY] = verification
     return verification
@@ -197,6 +199,8 @@ def _record(item: pytest.Item, call: pytest.CallInfo[None], state: RunState) -> 
         declared=sorted({c for marker in item.iter_markers("clause") for c in marker.args}),
         exercised=sorted(verification.exercised) if verification else [],
         created=[[name, *task] for name, target in state.open_targets() for task in target.drain_created()],
+        duration_s=round(call.duration, 4),
+        requests=state.drain_request_count(),
     )
     if call.excinfo is None:
         return record

@@ -34,6 +34,7 @@ class RunState:
     selected: tuple[str, ...]
     redactor: Redactor = field(init=False)
     _targets: dict[str, Target] = field(default_factory=dict)
+    _counted: int = 0
 
     def __post_init__(self) -> None:
         self.redactor = Redactor(self.config.secret_values())
@@ -71,6 +72,12 @@ class RunState:
                     "configure an id that does not exist"
                 )
             target.client.journal.clear()
+
+    def drain_request_count(self) -> int:
+        """Answers received since the last call: each test's share of the traffic."""
+        total = sum(target.client.answered for target in self._targets.values())
+        drained, self._counted = total - self._counted, total
+        return drained
 
     def open_targets(self) -> list[tuple[str, Target]]:
         return list(self._targets.items())

@@ -34,6 +34,8 @@ class TestRecord:
     findings: list[dict[str, Any]] = field(default_factory=list)
     # [vendor, record, task id] of the tasks the test created.
     created: list[list[Any]] = field(default_factory=list)
+    duration_s: float = 0.0
+    requests: int = 0
     skipped: str | None = None
     error: tuple[str, str] | None = None
 
@@ -162,7 +164,12 @@ class RunCollector:
             "previous_report": None,
             "skipped_sections": list(self.state.config.skipped_sections),
             "summary": _count(all_clauses),
-            "tests": {"run": len(self.records), "errors": sum(1 for r in self.records if r.error)},
+            "tests": {
+                "run": len(self.records),
+                "errors": sum(1 for r in self.records if r.error),
+                "requests": sum(r.requests for r in self.records),
+                "test_time_s": round(sum(r.duration_s for r in self.records), 3),
+            },
             "cleanup": self.cleanup,
             "vendors": vendors,
         }
