@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass, field
+from functools import cached_property
 from typing import Any
 
 from .redaction import Redactor
@@ -43,11 +44,16 @@ class RecordedResponse:
     def json(self) -> Any:
         return json.loads(self.body)
 
-    def json_or_none(self) -> Any:
+    @cached_property
+    def _parsed(self) -> Any:
         try:
             return self.json()
         except ValueError:
             return None
+
+    def json_or_none(self) -> Any:
+        """Parsed once: every check of a response reads it, and parsing dominated their cost."""
+        return self._parsed
 
     @property
     def text(self) -> str:

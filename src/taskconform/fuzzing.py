@@ -8,6 +8,7 @@ schema-valid request is accepted" are not promises these documents make.
 
 from __future__ import annotations
 
+import time
 from functools import cache
 from typing import Any
 
@@ -48,7 +49,9 @@ def fuzz_operation_once(
     target: Target, verify: Verification, operation_id: str, mode: GenerationMode, data: st.DataObject
 ) -> Exchange:
     """Draw one request, confine it to configured records, send it and check the answer."""
+    started = time.perf_counter()
     case = data.draw(_requests(target.vendor.spec_file, operation_id, mode), label="request")
+    target.generation_s += time.perf_counter() - started
     target.vendor.confine(target, case, lambda pool: data.draw(st.sampled_from(pool)))
     kwargs = case.as_transport_kwargs(base_url=target.client.base_url)
     headers = {k: v for k, v in kwargs["headers"].items() if k.lower() not in _SCHEMATHESIS_HEADERS}

@@ -200,8 +200,9 @@ def _record(item: pytest.Item, call: pytest.CallInfo[None], state: RunState) -> 
         exercised=sorted(verification.exercised) if verification else [],
         created=[[name, *task] for name, target in state.open_targets() for task in target.drain_created()],
         duration_s=round(call.duration, 4),
-        requests=state.drain_request_count(),
     )
+    record.requests, generation_s = state.drain_request_count()
+    record.generation_s = round(generation_s, 4)
     if call.excinfo is None:
         return record
     exc = call.excinfo.value

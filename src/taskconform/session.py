@@ -35,6 +35,7 @@ class RunState:
     redactor: Redactor = field(init=False)
     _targets: dict[str, Target] = field(default_factory=dict)
     _counted: int = 0
+    _generated: float = 0.0
 
     def __post_init__(self) -> None:
         self.redactor = Redactor(self.config.secret_values())
@@ -73,10 +74,12 @@ class RunState:
                 )
             target.client.journal.clear()
 
-    def drain_request_count(self) -> int:
-        """Answers received since the last call: each test's share of the traffic."""
+    def drain_request_count(self) -> tuple[int, float]:
+        """Answers received, and seconds spent generating requests, since the last call: a test's share."""
         total = sum(target.client.answered for target in self._targets.values())
-        drained, self._counted = total - self._counted, total
+        generation = sum(target.generation_s for target in self._targets.values())
+        drained = (total - self._counted, generation - self._generated)
+        self._counted, self._generated = total, generation
         return drained
 
     def open_targets(self) -> list[tuple[str, Target]]:

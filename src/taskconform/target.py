@@ -52,6 +52,8 @@ class Target:
     observed: dict[Any, Any] = field(default_factory=dict)
     # (record, task id) of every task this process created since the last drain, for --cleanup.
     created: list[tuple[Any, Any]] = field(default_factory=list)
+    # Seconds spent drawing generated requests: the bench tells generation apart from the rest.
+    generation_s: float = 0.0
 
     def option(self, name: str) -> Any:
         return self.config.options[name]

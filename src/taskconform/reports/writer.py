@@ -36,6 +36,7 @@ class TestRecord:
     created: list[list[Any]] = field(default_factory=list)
     duration_s: float = 0.0
     requests: int = 0
+    generation_s: float = 0.0
     skipped: str | None = None
     error: tuple[str, str] | None = None
 
@@ -169,6 +170,11 @@ class RunCollector:
                 "errors": sum(1 for r in self.records if r.error),
                 "requests": sum(r.requests for r in self.records),
                 "test_time_s": round(sum(r.duration_s for r in self.records), 3),
+                "generation_s": round(sum(r.generation_s for r in self.records), 3),
+                "slowest": [
+                    {"test": r.name, "vendor": r.vendor, "duration_s": r.duration_s, "requests": r.requests}
+                    for r in sorted(self.records, key=lambda r: -r.duration_s)[:12]
+                ],
             },
             "cleanup": self.cleanup,
             "vendors": vendors,

@@ -1,0 +1,399 @@
+"""The speed of taskconform, measured against the sandbox on loopback, in one run.
+
+Prints and writes ``reports/bench/latest.json`` and ``reports/bench/latest.png``:
+  1. wall time and requests/s of ``taskconform run`` at each profile, with 1 and 2 workers;
+  2. plain ``schemathesis run`` (CLI) on the same specs and budget — its time, and its kill rate on
+     the selftest fault catalogue (its generic checks tuned until the faithful sandbox passes) beside ours;
+  3. a raw httpx loop replaying exactly the requests of a quick run — the floor — and our time per
+     request as a ratio to it;
+  4. the same run against the slow variation (+30 ms a request) with 1 and 2 workers.
+
+    python -m pip install ".[bench]" && python bench/run_bench.py [--profiles quick,standard,thorough]
+"""
+
+from __future__ import annotations
+
+import argparse
+import base64
+import json
+import os
+import re
+import signal
+import socket
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from collections.abc import Callable, Iterator
+from concurrent.futures import ThreadPoolExecutor
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any
+
+import httpx
+import yaml
+
+from taskconform.profiles import PROFILES
+from taskconform.resources import spec_path
+from taskconform.sandbox import DEFAULT_KEYS, SandboxOptions, create_app
+from taskconform.sandbox.app import VENDORS as SANDBOX_VENDORS
+from taskconform.sandbox.faults import load_faults
+from taskconform.sandbox.target_config import sandbox_key_env, sandbox_target_toml
+from taskconform.vendors import VENDORS
+
+OUT = Path("reports/bench")
+# Schemathesis failure codes -> the generic check that raises them (st explain --list).
+CHECK_OF_CODE = {
+    "ST101": "not_a_server_error",
+    "ST102": "not_a_server_error",
+    "ST103": "status_code_conformance",
+    "ST104": "content_type_conformance",
+    "ST105": "content_type_conformance",
+    "ST106": "content_type_conformance",
+    "ST107": "response_headers_conformance",
+    "ST108": "response_schema_conformance",
+    "ST109": "response_schema_conformance",
+    "ST110": "response_schema_conformance",
+    "ST111": "response_schema_conformance",
+    "ST113": "not_a_server_error",
+    "ST114": "response_schema_conformance",
+    "ST115": "response_schema_conformance",
+    "ST201": "negative_data_rejection",
+    "ST202": "positive_data_acceptance",
+    "ST203": "missing_required_header",
+    "ST204": "unsupported_method",
+    "ST205": "allow_header_conformance",
+    "ST206": "positive_data_acceptance",
+    "ST401": "ignored_auth",
+}
+
+
+def _taskconform(*args: str, env: dict[str, str] | None = None) -> tuple[float, int, str]:
+    started = time.perf_counter()
+    done = subprocess.run(
+        [sys.executable, "-m", "taskconform", *args],
+        capture_output=True,
+        text=True,
+        env={**os.environ, **(env or {})},
+        check=False,
+    )
+    return time.perf_counter() - started, done.returncode, done.stdout + done.stderr
+
+
+def _report(report_dir: Path) -> dict[str, Any]:
+    return json.loads((report_dir / "latest" / "report.json").read_text())
+
+
+class Recorder:
+    """ASGI middleware that writes down every request, so a raw client can replay the same traffic."""
+
+    def __init__(self, app: Any, log: list[tuple[str, str, bytes, dict[str, str]]]) -> None:
+        self.app, self.log = app, log
+
+    async def __call__(self, scope: Any, receive: Callable[..., Any], send: Callable[..., Any]) -> None:
+        if scope["type"] != "http" or scope["path"] == "/healthz":
+            await self.app(scope, receive, send)
+            return
+        body = b""
+        messages = []
+        while True:
+            message = await receive()
+            messages.append(message)
+            body += message.get("body", b"")
+            if not message.get("more_body"):
+                break
+        headers = {
+            k.decode(): v.decode()
+            for k, v in scope["headers"]
+            if k.decode() not in ("host", "content-length")
+        }
+        query = scope["query_string"].decode()
+        self.log.append((scope["method"], scope["path"] + ("?" + query if query else ""), body, headers))
+        replay = iter(messages)
+
+        async def replayed() -> Any:
+            return next(replay)
+
+        await self.app(scope, replayed, send)
+
+
+BENCH_KEYS = {
+    vendor: tuple(f"{role}-bench-{i}" for i, role in enumerate(roles))
+    for vendor, roles in DEFAULT_KEYS.items()
+}
+
+
+def _serve(port: int, record: str, faults: list[str], variations: list[str]) -> None:
+    """Server mode (a child process, like the sandbox of a real run): record requests until SIGINT."""
+    from taskconform.sandbox import serve_forever
+
+    log: list[tuple[str, str, bytes, dict[str, str]]] = []
+    app = create_app(
+        SandboxOptions(keys=BENCH_KEYS, faults=frozenset(faults), variations=frozenset(variations))
+    )
+    serve_forever(Recorder(app, log) if record else app, port=port)
+    if record:
+        lines = [json.dumps([m, p, base64.b64encode(b).decode(), h]) for m, p, b, h in log]
+        Path(record).write_text("\n".join(lines) + "\n")
+
+
+def _free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+@contextmanager
+def _sandbox(
+    record: Path | None = None,
+    faults: frozenset[str] = frozenset(),
+    variations: frozenset[str] = frozenset(),
+) -> Iterator[tuple[str, Path, dict[str, str]]]:
+    """A sandbox in its own process, as in a real run, so that client and server do not share a GIL."""
+    port = _free_port()
+    command = [sys.executable, __file__, "--serve", str(port), "--record", str(record or "")]
+    command += [a for f in faults for a in ("--fault", f)] + [
+        a for v in variations for a in ("--variation", v)
+    ]
+    server = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    base = f"http://127.0.0.1:{port}"
+    try:
+        deadline = time.monotonic() + 30
+        while time.monotonic() < deadline:
+            try:
+                if httpx.get(f"{base}/healthz").status_code == 200:
+                    break
+            except httpx.TransportError:
+                time.sleep(0.05)
+        with tempfile.TemporaryDirectory() as folder:
+            config = Path(folder) / "target.toml"
+            config.write_text(sandbox_target_toml(base))
+            yield base, config, sandbox_key_env(BENCH_KEYS)
+    finally:
+        server.send_signal(signal.SIGINT)
+        server.wait(timeout=30)
+
+
+def measure_profiles(profiles: list[str]) -> list[dict[str, Any]]:
+    rows = []
+    for profile in profiles:
+        for workers in (1, 2):
+            with tempfile.TemporaryDirectory() as folder:
+                wall, code, _ = _taskconform(
+                    "run", "--profile", profile, "--workers", str(workers), "--report-dir", folder
+                )
+                report = _report(Path(folder))
+            requests = report["tests"]["requests"]
+            rows.append(
+                {
+                    "profile": profile,
+                    "workers": workers,
+                    "wall_s": round(wall, 2),
+                    "exit": code,
+                    "requests": requests,
+                    "requests_per_s": round(requests / wall, 1),
+                }
+            )
+            print(
+                f"  run --profile {profile} --workers {workers}: {wall:.1f} s, {requests} requests, "
+                f"{requests / wall:.0f} req/s, exit {code}"
+            )
+    return rows
+
+
+def measure_floor() -> dict[str, Any]:
+    with tempfile.TemporaryDirectory() as folder:
+        recording = Path(folder) / "requests.jsonl"
+        with _sandbox(record=recording) as (_, config, env):
+            wall, _, _ = _taskconform("run", "--config", str(config), "--report-dir", folder, env=env)
+        report = _report(Path(folder))
+        requests = [json.loads(line) for line in recording.read_text().splitlines() if line]
+    with _sandbox() as (base, _, _), httpx.Client(base_url=base, timeout=30) as client:
+        started = time.perf_counter()
+        for method, path, body, headers in requests:
+            client.request(method, path, content=base64.b64decode(body) or None, headers=headers)
+        floor = time.perf_counter() - started
+    n = len(requests)
+    ours = report["tests"]["test_time_s"]
+    generation = report["tests"]["generation_s"]
+    figures = {
+        "requests": n,
+        "raw_httpx_s": round(floor, 3),
+        "raw_ms_per_request": round(1000 * floor / n, 3),
+        "suite_test_time_s": ours,
+        "suite_ms_per_request": round(1000 * ours / n, 3),
+        "overhead_ratio": round(ours / floor, 2),
+        "fuzz_generation_s": generation,
+        "ratio_without_generation": round((ours - generation) / floor, 2),
+        "suite_wall_s": round(wall, 2),
+    }
+    print(
+        f"  floor: {n} requests replayed by raw httpx in {floor:.2f} s "
+        f"({figures['raw_ms_per_request']} ms each)\n"
+        f"  the suite's tests took {ours:.2f} s ({figures['suite_ms_per_request']} ms each): "
+        f"{figures['overhead_ratio']}x the floor; {figures['ratio_without_generation']}x without the "
+        f"{generation:.2f} s Schemathesis spent generating fuzz requests; whole run {wall:.1f} s"
+    )
+    return figures
+
+
+def _schemathesis_config(
+    vendor: str, base_url: str, keys: tuple[str, ...], folder: Path, checks: str
+) -> list[str]:
+    """Plain `st run` for one vendor's spec, authenticated the way its spec declares."""
+    spec = yaml.safe_load(spec_path(VENDORS[vendor].spec_file).read_text())
+    lines = []
+    for name, scheme in spec.get("components", {}).get("securitySchemes", {}).items():
+        value = "bearer" if scheme.get("type") == "http" else "api_key"
+        lines.append(f'[auth.openapi.{name}]\n{value} = "{keys[0]}"\n')
+    config = folder / f"{vendor}.toml"
+    config.write_text("\n".join(lines))
+    prefix = next(v.prefix for v in SANDBOX_VENDORS if v.name == vendor)
+    return [
+        "st",
+        "--config-file",
+        str(config),
+        "run",
+        str(spec_path(VENDORS[vendor].spec_file)),
+        "--url",
+        base_url + prefix,
+        "--max-examples",
+        str(PROFILES["quick"].fuzz_examples),
+        "--phases",
+        "examples,coverage,fuzzing",
+        "--generation-deterministic",
+        "--checks",
+        checks,
+        "--request-timeout",
+        "10",
+    ]
+
+
+def _st_run(vendor: str, checks: str, faults: frozenset[str] = frozenset()) -> tuple[float, int, str]:
+    with _sandbox(faults=faults) as (base, _, _), tempfile.TemporaryDirectory() as folder:
+        command = _schemathesis_config(vendor, base, BENCH_KEYS[vendor], Path(folder), checks)
+        started = time.perf_counter()
+        done = subprocess.run(command, capture_output=True, text=True, check=False)
+        return time.perf_counter() - started, done.returncode, done.stdout
+
+
+def _tuned_checks(vendor: str) -> tuple[list[str], float]:
+    """Drop each generic check that fails the faithful sandbox, until it passes."""
+    checks = sorted(set(CHECK_OF_CODE.values()))
+    wall = 0.0
+    for _ in range(6):
+        wall, code, output = _st_run(vendor, ",".join(checks))
+        failing = {CHECK_OF_CODE.get(c) for c in re.findall(r"(ST\d{3})", output)} - {None}
+        if code == 0 or not failing & set(checks):
+            break
+        checks = [c for c in checks if c not in failing]
+    return checks, wall
+
+
+def measure_schemathesis() -> dict[str, Any]:
+    results: dict[str, Any] = {}
+    for vendor in VENDORS:
+        checks, wall = _tuned_checks(vendor)
+        faults = [f.name for f in load_faults() if f.vendor == vendor]
+        kept = ",".join(checks)
+        with ThreadPoolExecutor(max_workers=2) as pool:
+            codes = list(pool.map(lambda f, v=vendor, c=kept: _st_run(v, c, frozenset({f}))[1], faults))
+        killed = [f for f, code in zip(faults, codes, strict=True) if code == 1]
+        results[vendor] = {
+            "checks_kept": checks,
+            "correct_run_s": round(wall, 2),
+            "faults": len(faults),
+            "killed": len(killed),
+            "kill_rate": round(len(killed) / len(faults), 3) if faults else None,
+            "survivors": sorted(set(faults) - set(killed)),
+        }
+        print(
+            f"  schemathesis {vendor}: {wall:.1f} s on the faithful sandbox with {len(checks)} checks kept; "
+            f"kills {len(killed)}/{len(faults)} faults"
+        )
+    return results
+
+
+def measure_ours_kill_rate() -> dict[str, Any]:
+    with tempfile.TemporaryDirectory() as folder:
+        wall, code, _ = _taskconform("selftest", "--report-dir", folder)
+        summary = json.loads((Path(folder) / "selftest.json").read_text())["summary"]
+    print(
+        f"  taskconform selftest: {summary['killed']}/{summary['faults']} faults killed, "
+        f"{len(summary['false_alarms'])} false alarms, {wall:.0f} s"
+    )
+    return {**summary, "wall_s": round(wall, 1), "exit": code}
+
+
+def measure_slow() -> list[dict[str, Any]]:
+    rows = []
+    for workers in (1, 2):
+        with tempfile.TemporaryDirectory() as folder:
+            wall, code, _ = _taskconform(
+                "run", "--variation", "slow", "--workers", str(workers), "--report-dir", folder
+            )
+        rows.append({"workers": workers, "wall_s": round(wall, 2), "exit": code})
+        print(f"  slow variation, {workers} worker(s): {wall:.1f} s, exit {code}")
+    rows.append({"speedup_2_vs_1": round(rows[0]["wall_s"] / rows[1]["wall_s"], 2)})
+    print(f"  speed-up with 2 workers: {rows[-1]['speedup_2_vs_1']}x")
+    return rows
+
+
+def plot(rows: list[dict[str, Any]], slow: list[dict[str, Any]], path: Path) -> None:
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    labels = [f"{r['profile']}\n{r['workers']}w" for r in rows] + [
+        f"slow +30ms\n{s['workers']}w" for s in slow[:2]
+    ]
+    values = [r["wall_s"] for r in rows] + [s["wall_s"] for s in slow[:2]]
+    figure, axes = plt.subplots(figsize=(9, 4.5))
+    bars = axes.bar(labels, values, color=["#2b6cb0" if "1w" in label else "#38a169" for label in labels])
+    axes.bar_label(bars, fmt="%.1f s")
+    axes.set_ylabel("wall time (s)")
+    axes.set_title("taskconform run against the sandbox, by profile and workers")
+    figure.tight_layout()
+    figure.savefig(path, dpi=120)
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--profiles", default="quick,standard,thorough")
+    parser.add_argument(
+        "--skip", default="", help="parts to skip, comma-separated: profiles,floor,schemathesis,slow"
+    )
+    parser.add_argument("--serve", type=int, help=argparse.SUPPRESS)
+    parser.add_argument("--record", default="", help=argparse.SUPPRESS)
+    parser.add_argument("--fault", action="append", default=[], help=argparse.SUPPRESS)
+    parser.add_argument("--variation", action="append", default=[], help=argparse.SUPPRESS)
+    args = parser.parse_args()
+    if args.serve:
+        _serve(args.serve, args.record, args.fault, args.variation)
+        return 0
+    skip = set(filter(None, args.skip.split(",")))
+    OUT.mkdir(parents=True, exist_ok=True)
+    results: dict[str, Any] = {"machine": {"cpus": os.cpu_count(), "python": sys.version.split()[0]}}
+    print("1. taskconform run, by profile and workers")
+    results["profiles"] = [] if "profiles" in skip else measure_profiles(args.profiles.split(","))
+    print("2. plain schemathesis beside ours")
+    results["schemathesis"] = {} if "schemathesis" in skip else measure_schemathesis()
+    results["taskconform_selftest"] = {} if "schemathesis" in skip else measure_ours_kill_rate()
+    print("3. the raw httpx floor")
+    results["floor"] = {} if "floor" in skip else measure_floor()
+    print("4. the slow variation")
+    results["slow"] = [] if "slow" in skip else measure_slow()
+    (OUT / "latest.json").write_text(json.dumps(results, indent=2) + "\n")
+    if results["profiles"] or results["slow"]:
+        plot(results["profiles"], results["slow"], OUT / "latest.png")
+    quick = [r["wall_s"] for r in results["profiles"] if r["profile"] == "quick"]
+    if quick:
+        print(f"quick verdict: {min(quick):.1f} s (median of workers {statistics.median(quick):.1f} s)")
+    print(f"wrote {OUT / 'latest.json'} and {OUT / 'latest.png'}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
