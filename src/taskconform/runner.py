@@ -17,17 +17,19 @@ import sys
 import tempfile
 from collections.abc import Iterator, Mapping
 from contextlib import contextmanager, redirect_stderr, redirect_stdout
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import TextIO
 from urllib.parse import urlsplit
 
+from .client import ApiClient
 from .config import TargetConfig, load_config
 from .contract import load_spec_contract
 from .errors import ConfigError, InfrastructureError, UsageError
 from .redaction import Redactor
 from .reports.markdown import render_summary
 from .reports.writer import new_run_id
+from .target import Target, WorkerSlot
 from .vendors import KNOWN_VENDORS, VENDORS, vendor_sections
 
 __all__ = ["EXIT_CONFORMS", "EXIT_INFRASTRUCTURE", "EXIT_USAGE", "EXIT_VIOLATIONS", "RunOptions", "run"]
@@ -234,6 +236,32 @@ def _selected(config: TargetConfig, only: tuple[str, ...]) -> tuple[str, ...]:
     return only or tuple(config.vendors)
 
 
+def _workers_with_own_records(
+    config: TargetConfig, vendors: tuple[str, ...], requested: int, redactor: Redactor
+) -> int:
+    """Each worker writes only to records no other worker touches: never more workers than records."""
+    if requested == 1:
+        return 1
+    fewest, vendor = min(
+        (len(VENDORS[name].record_pools(_planning_target(config, name, redactor))["own"]), name)
+        for name in vendors
+    )
+    if fewest < requested:
+        print(
+            f"taskconform: {requested} workers asked for, but [{vendor}] names {fewest} record(s) to write "
+            f"to and each worker needs its own: running {fewest} worker(s); configure more records to use more"
+        )
+        return max(1, fewest)
+    return requested
+
+
+def _planning_target(config: TargetConfig, name: str, redactor: Redactor) -> Target:
+    """A target that only answers questions about the configuration; it sends nothing."""
+    vendor, configured = VENDORS[name], config.vendors[name]
+    client = ApiClient(configured.base_url, vendor.auth, "", redactor)
+    return Target(vendor, configured, client, config.run, WorkerSlot())
+
+
 def _execute(options: RunOptions, config_path: Path, env: dict[str, str]) -> int:
     config = load_config(config_path, vendor_sections(), KNOWN_VENDORS, env)
     vendors = _selected(config, options.only)
@@ -242,6 +270,7 @@ def _execute(options: RunOptions, config_path: Path, env: dict[str, str]) -> int
     _refuse_production(config, vendors, options.allow_production_writes)
     _check_reachable(config, vendors)
     redactor = Redactor(config.secret_values())
+    options = replace(options, workers=_workers_with_own_records(config, vendors, options.workers, redactor))
     run_id = options.run_id or new_run_id()
     command = _pytest_command(options, config_path, vendors, run_id)
     status = (_run_in_process if options.in_process else _stream)(command, env, redactor)
