@@ -249,7 +249,7 @@ def _workers_with_own_records(
     if fewest < requested:
         print(
             f"taskconform: {requested} workers asked for, but [{vendor}] names {fewest} record(s) to write "
-            f"to and each worker needs its own: running {fewest} worker(s); configure more records to use more"
+            f"to and each worker needs its own: running {fewest} worker(s); configure more to use more"
         )
         return max(1, fewest)
     return requested
