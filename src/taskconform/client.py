@@ -77,7 +77,14 @@ class ApiClient:
         self.redactor = redactor
         self.retry = retry or RetryPolicy()
         self._key = key
-        self._http = httpx.Client(timeout=timeout_s, transport=transport, follow_redirects=False)
+        # Idle connections are dropped after 2 s, before a typical server's keep-alive timeout (often 5 s):
+        # reusing a connection the server is closing would lose a write's answer.
+        self._http = httpx.Client(
+            timeout=timeout_s,
+            transport=transport,
+            follow_redirects=False,
+            limits=httpx.Limits(keepalive_expiry=2.0),
+        )
         # The exchanges of the current test (the plugin clears it when a test starts): its evidence.
         self.journal: list[Exchange] = []
         self.rate_limited_waits = 0

@@ -15,6 +15,9 @@ from starlette.types import ASGIApp
 __all__ = ["RunningServer", "serve_forever", "serve_in_thread"]
 
 _STARTUP_TIMEOUT_SECONDS = 10.0
+# Longer than any client keeps an idle connection (taskconform's: 2 s), so the server never closes a
+# connection at the moment a client reuses it: that race reads as a reset of a request in flight.
+KEEP_ALIVE_SECONDS = 30
 _STOP_TIMEOUT_SECONDS = 10.0
 
 
@@ -67,7 +70,13 @@ def serve_in_thread(app: ASGIApp, host: str = "127.0.0.1", port: int = 0) -> Run
     sock = _bind(host, port)
     bound_port = sock.getsockname()[1]
     config = uvicorn.Config(
-        app, host=host, port=bound_port, log_level="warning", log_config=None, access_log=False
+        app,
+        host=host,
+        port=bound_port,
+        log_level="warning",
+        log_config=None,
+        access_log=False,
+        timeout_keep_alive=KEEP_ALIVE_SECONDS,
     )
     server = uvicorn.Server(config)
     thread = threading.Thread(
@@ -91,7 +100,10 @@ def serve_forever(app: ASGIApp, host: str = "127.0.0.1", port: int = 8000) -> No
     Logs at info level so the operator sees the address uvicorn is listening on (also when
     ``port`` is 0); the access log stays off.
     """
-    server = uvicorn.Server(uvicorn.Config(app, host=host, port=port, log_level="info", access_log=False))
+    config = uvicorn.Config(
+        app, host=host, port=port, log_level="info", access_log=False, timeout_keep_alive=KEEP_ALIVE_SECONDS
+    )
+    server = uvicorn.Server(config)
     # uvicorn re-raises the captured SIGINT after shutting down; the shutdown is the expected outcome.
     with contextlib.suppress(KeyboardInterrupt):
         server.run()
