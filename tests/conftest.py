@@ -5,14 +5,14 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
 
 from taskconform.sandbox import SandboxOptions, create_app, serve_in_thread
-from taskconform.sandbox.target_config import sandbox_target_toml
+from taskconform.sandbox.target_config import sandbox_key_env, sandbox_target_toml
 
 DISTINCTIVE_KEY = "sfk-Zq8rT2-distinctive-4471"
 FOREIGN_KEY = "sfk-foreign-account-9923"
@@ -45,14 +45,20 @@ class SandboxTarget:
     env: dict[str, str]
 
 
-def start_sandbox(tmp_path: Path, faults: frozenset[str] = frozenset()) -> Iterator[SandboxTarget]:
-    server = serve_in_thread(
-        create_app(SandboxOptions(keys={"superfone": (DISTINCTIVE_KEY, FOREIGN_KEY)}, faults=faults))
-    )
+def start_sandbox(
+    tmp_path: Path,
+    faults: frozenset[str] = frozenset(),
+    keys: Mapping[str, tuple[str, ...]] | None = None,
+) -> Iterator[SandboxTarget]:
+    """A sandbox with Superfone's distinctive keys (other vendors' default ones unless ``keys`` names
+    them), a configuration naming it, and the environment that configuration reads every key from."""
+    keys = {"superfone": (DISTINCTIVE_KEY, FOREIGN_KEY), **(keys or {})}
+    options = SandboxOptions(keys=keys, faults=faults)
+    server = serve_in_thread(create_app(options))
     config = tmp_path / "target.toml"
     config.write_text(sandbox_target_toml(server.base_url), encoding="utf-8")
     try:
-        yield SandboxTarget(server.base_url, config, {"SF_API_KEY": DISTINCTIVE_KEY})
+        yield SandboxTarget(server.base_url, config, sandbox_key_env(options.keys))
     finally:
         server.stop()
 

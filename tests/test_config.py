@@ -38,8 +38,10 @@ def test_a_good_config_is_parsed_and_keeps_the_key_out_of_its_redacted_form(tmp_
 
 
 def test_sections_of_vendors_not_tested_yet_are_reported_and_skipped(tmp_path: Path) -> None:
-    config = _load(tmp_path, GOOD + '\n[leadlex]\nbase_url = "https://x"\n')
-    assert config.skipped_sections == ("leadlex",)
+    path = tmp_path / "target.toml"
+    path.write_text(GOOD + '\n[futurevendor]\nbase_url = "https://x"\n', encoding="utf-8")
+    config = load_config(path, vendor_sections(), ("futurevendor",), ENV)
+    assert config.skipped_sections == ("futurevendor",)
 
 
 BAD = [

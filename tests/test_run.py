@@ -104,7 +104,7 @@ def test_an_unreachable_target_exits_3_without_a_verdict(tmp_path: Path) -> None
     ("args", "message"),
     [
         (["--config", "/nonexistent/target.toml"], "does not exist"),
-        (["--only", "leadlex"], "--only leadlex: no [leadlex] section"),
+        (["--only", "nosuchvendor"], "--only nosuchvendor: no [nosuchvendor] section"),
         (["--fault", "no-such-fault"], "no-such-fault"),
         (["--profile", "fastest"], "invalid choice"),
     ],
@@ -161,3 +161,26 @@ def test_cleanup_is_off_by_default_on_loopback(sandbox_target: SandboxTarget, tm
     assert result.code == 0, result.output
     assert _report(tmp_path / "r")["cleanup"] is None
     assert _open_task_ids(sandbox_target) - {4002}
+
+
+def test_fewer_records_than_workers_runs_fewer_workers_and_says_so(
+    sandbox_target: SandboxTarget, tmp_path: Path
+) -> None:
+    config = sandbox_target.config.read_text().replace(
+        "lead_ids = [1001, 1002, 1003, 1004, 1005, 1006, 1007, 1008]", "lead_ids = [1001, 1002]"
+    )
+    sandbox_target.config.write_text(config)
+    result = run_taskconform(
+        "run",
+        "--config",
+        str(sandbox_target.config),
+        "--only",
+        "superfone",
+        "--workers",
+        "3",
+        "--report-dir",
+        str(tmp_path / "r"),
+        env=sandbox_target.env,
+    )
+    assert result.code == 0, result.output
+    assert "running 2 worker(s)" in result.output

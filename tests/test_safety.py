@@ -15,9 +15,10 @@ from urllib.parse import quote, quote_plus
 import httpx
 import pytest
 
-from taskconform.sandbox.target_config import sandbox_target_toml
+from taskconform.sandbox import DEFAULT_KEYS
+from taskconform.sandbox.target_config import sandbox_key_env, sandbox_target_toml
 
-from .conftest import DISTINCTIVE_KEY, SandboxTarget, run_taskconform, start_sandbox
+from .conftest import DISTINCTIVE_KEY, run_taskconform, start_sandbox
 
 SUITE_DIR = Path(__import__("taskconform.suite", fromlist=["x"]).__file__).parent
 SECRET_SPELLINGS = {DISTINCTIVE_KEY, quote(DISTINCTIVE_KEY, safe=""), quote_plus(DISTINCTIVE_KEY)}
@@ -173,7 +174,7 @@ def test_a_target_killed_mid_run_gives_exit_3_and_an_incomplete_report(tmp_path:
             ],
             stdout=subprocess.PIPE,
             stderr=subprocess.STDOUT,
-            env={**os.environ, "SF_API_KEY": "sf-sandbox-account-a"},
+            env={**os.environ, **sandbox_key_env(DEFAULT_KEYS)},  # the keys `taskconform sandbox` uses
         )
         time.sleep(4)
         server.send_signal(signal.SIGKILL)

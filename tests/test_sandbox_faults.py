@@ -25,6 +25,8 @@ import yaml
 from starlette.types import ASGIApp, Receive, Scope, Send
 
 import taskconform.sandbox.app
+import taskconform.sandbox.leadlex
+import taskconform.sandbox.smartlead
 import taskconform.sandbox.superfone
 from taskconform.catalogue import load_catalogue
 from taskconform.resources import contract_path
@@ -38,7 +40,12 @@ DUE = "2026-05-20T15:00:00Z"
 DUE_TEXT = "2026-05-20T15:00:00.000Z"
 TEN_BEFORE_DUE = "2026-05-20T14:50:00.000Z"
 MISSING_LEAD = 999_999_999
-VENDOR_MODULES = {"superfone": taskconform.sandbox.superfone, ALL_VENDORS: taskconform.sandbox.app}
+VENDOR_MODULES = {
+    "superfone": taskconform.sandbox.superfone,
+    "leadlex": taskconform.sandbox.leadlex,
+    "smartlead": taskconform.sandbox.smartlead,
+    ALL_VENDORS: taskconform.sandbox.app,
+}
 
 UNAUTHORIZED = "UnAuthorized, Please Provide Valid API Key"
 LEAD_ID_NOT_NUMBER = "lead_id must be a number"
@@ -1067,7 +1074,11 @@ def test_variation_says_why_it_is_allowed(entry: Any) -> None:
     known_ids = {
         item.id
         for vendor in vendors
-        for item in (*load_catalogue(vendor).clauses, *load_catalogue(vendor).undocumented)
+        for item in (
+            *load_catalogue(vendor).clauses,
+            *load_catalogue(vendor).undocumented,
+            *load_catalogue(vendor).contradictions,
+        )
     }
     cited = re.findall(r"\b[A-Z]{2}-[A-Z0-9-]*[A-Z0-9]\b", entry.allowed_by)
     assert set(cited) <= known_ids

@@ -30,7 +30,8 @@ class Probe:
     id: str
     clause: str
     operation: str
-    # Values "{own}", "{foreign}" or "{missing}" (in path, query or body) become a record of that pool.
+    # Values "{own}", "{foreign}", "{missing}" or another pool of the vendor's record_pools (in path,
+    # query or body) become the first record of that pool.
     path_params: Mapping[str, Any] = field(default_factory=dict)
     params: Mapping[str, Any] = field(default_factory=dict)
     json_body: Any = NO_BODY

@@ -23,13 +23,15 @@ from starlette.responses import JSONResponse
 from starlette.routing import BaseRoute, Route
 from starlette.types import ASGIApp, Receive, Scope, Send
 
+from taskconform.sandbox.leadlex import LEADLEX_SANDBOX
 from taskconform.sandbox.options import SandboxOptions
+from taskconform.sandbox.smartlead import SMARTLEAD_SANDBOX
 from taskconform.sandbox.superfone import SUPERFONE_SANDBOX
 from taskconform.sandbox.vendor import SandboxVendor
 
 __all__ = ["MIDDLEWARE_VARIATIONS", "VENDORS", "RateLimited", "Slow", "create_app"]
 
-VENDORS: tuple[SandboxVendor, ...] = (SUPERFONE_SANDBOX,)
+VENDORS: tuple[SandboxVendor, ...] = (SUPERFONE_SANDBOX, SMARTLEAD_SANDBOX, LEADLEX_SANDBOX)
 
 
 async def _healthz(request: Request) -> JSONResponse:

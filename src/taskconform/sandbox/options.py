@@ -18,6 +18,9 @@ __all__ = ["DEFAULT_KEYS", "SandboxOptions", "utc_now"]
 # (Superfone: account A, account B), so a sandbox started by hand needs no configuration.
 DEFAULT_KEYS: Mapping[str, tuple[str, ...]] = {
     "superfone": ("sf-sandbox-account-a", "sf-sandbox-account-b"),
+    "smartlead": ("sl-sandbox-account-a", "sl-sandbox-account-b"),
+    # LeadLex: workspace A with activities:write, workspace A without it, workspace B.
+    "leadlex": ("wbk_sandbox_workspace_a", "wbk_sandbox_workspace_a_readonly", "wbk_sandbox_workspace_b"),
 }
 
 

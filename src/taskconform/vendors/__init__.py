@@ -37,7 +37,8 @@ class Vendor:
     # not name; the callable draws one value from a list.
     confine: Callable[[Target, Case, Callable[[list[Any]], Any]], None]
     # The records of each kind: "own" (configured, this worker's share), "foreign" (another
-    # account's), "missing" (absent); probes name them as "{own}", "{foreign}", "{missing}".
+    # account's), "missing" (absent); probes name them as "{own}", "{foreign}", "{missing}". A vendor
+    # may add kinds of its own (LeadLex: "{deal}", "{ambiguous_name}"...).
     record_pools: Callable[[Target], Mapping[str, tuple[Any, ...]]]
     # A read-only operation on one record (path parameter ``record_param``): proves a "missing" id
     # really is absent before anything is written to it. None where the API has no such read.
@@ -53,14 +54,16 @@ class Vendor:
 
 
 def _registry() -> dict[str, Vendor]:
+    from .leadlex import LEADLEX
+    from .smartlead import SMARTLEAD
     from .superfone import SUPERFONE
 
-    return {vendor.name: vendor for vendor in (SUPERFONE,)}
+    return {vendor.name: vendor for vendor in (SUPERFONE, SMARTLEAD, LEADLEX)}
 
 
 VENDORS: dict[str, Vendor] = _registry()
 # Vendors whose config sections are recognised but not tested by this version: reported and skipped.
-KNOWN_VENDORS: tuple[str, ...] = ("leadlex", "smartlead")
+KNOWN_VENDORS: tuple[str, ...] = ()
 
 
 def vendor_sections() -> dict[str, SectionSpec]:

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Callable
+from datetime import date
 from typing import TYPE_CHECKING, Any
 
 from ..checks import body_strings
@@ -16,6 +17,7 @@ from ..checks import leadlex as _leadlex_checks  # noqa: F401  (registers its ch
 from ..checks.leadlex import error_code
 from ..client import AuthScheme
 from ..config import FieldSpec, SectionSpec, env_var, non_empty_string, uuid_list, uuid_string
+from ..contract import parse_instant
 from ..errors import ConfigError
 from ..exchange import Exchange
 from ..findings import Verification
@@ -34,6 +36,7 @@ __all__ = [
     "create_task",
     "is_success",
     "linked_record",
+    "same_date",
     "same_id",
     "task_of",
 ]
@@ -157,6 +160,16 @@ def task_of(exchange: Exchange) -> dict[str, Any]:
 def same_id(returned: Any, sent: Any) -> bool:
     """UUIDs compare case-insensitively."""
     return isinstance(returned, str) and isinstance(sent, str) and returned.lower() == sent.lower()
+
+
+def same_date(returned: Any, day: date) -> bool:
+    """A YYYY-MM-DD value comes back as that date: the date itself, or a timestamp written on it.
+
+    How a date-only due_date is represented in the response is not documented; strings are never
+    compared.
+    """
+    parsed = parse_instant(returned)
+    return parsed is not None and parsed.date() == day
 
 
 def linked_record(target: Target, link: str, index: int = 0) -> str:

@@ -1,0 +1,1 @@
+"""SmartLead clause checks that need more than one probe: created tasks against what was sent."""
