@@ -1,8 +1,16 @@
 """LeadLex task API: configuration, authentication, probes and request helpers.
 
 Source document: contracts/seeds/003_37093ce25c986d01.txt (Create Task). The page documents one
-operation and no way to read, update or close a task: there is no snapshot (the suite cannot prove
-that a rejected request wrote nothing), no cleanup, and no read that could vet a "missing" record.
+operation and no way to read, update or close a task:
+
+- No ``snapshot``: the suite cannot prove that a rejected request wrote nothing.
+- No ``created_task``/``cleanup``: the tasks a run creates stay, linked to the configured contacts,
+  deals and events (use test records).
+- No ``read_operation``: nothing can vet the "missing" contact, a made-up UUID.
+
+Two key roles: the workspace's key with activities:write, and one without it
+(``readonly_api_key_env``), which only the 403 probe sends (``Probe.key_option``). Generated
+requests never carry assignee_id or company_name (see ``confine``).
 """
 
 from __future__ import annotations
@@ -44,7 +52,7 @@ __all__ = [
 STATUSES = ("open", "in_progress", "completed")
 PRIORITIES = ("low", "medium", "high")
 LINKS = ("contact_id", "deal_id", "event_id")
-# A contact no workspace holds: a name-based (version 5) UUID, which no server assigns to its records.
+# A contact no workspace holds: a name-based (version 5) UUID of a made-up URL, not a record's id.
 MISSING_CONTACT = str(uuid.uuid5(uuid.NAMESPACE_URL, "https://taskconform.invalid/leadlex/no-such-contact"))
 
 
