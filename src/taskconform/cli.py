@@ -39,6 +39,11 @@ def _parser() -> argparse.ArgumentParser:
         help="complete, at the end, the open tasks the run created (default: on unless on loopback)",
     )
     run.add_argument(
+        "--no-shrink",
+        action="store_true",
+        help="report failures as found, without shrinking them to the shortest (faster)",
+    )
+    run.add_argument(
         "--baseline",
         type=Path,
         metavar="FILE",
@@ -116,6 +121,7 @@ def _run(args: argparse.Namespace) -> int:
         baseline=args.baseline,
         baseline_update=args.baseline_update,
         summary=args.summary,
+        shrink=not args.no_shrink,
     )
     return run(options)
 

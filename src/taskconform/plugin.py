@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Generator
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
@@ -46,6 +47,11 @@ def pytest_addoption(parser: pytest.Parser) -> None:
     group.addoption("--conformance-report-dir", metavar="DIR", default="reports")
     group.addoption("--conformance-run-id", metavar="ID", default=None)
     group.addoption(
+        "--conformance-no-shrink",
+        action="store_true",
+        help="report failures as found, without shrinking them (faster; longer reproductions)",
+    )
+    group.addoption(
         "--conformance-baseline",
         metavar="FILE",
         default=None,
@@ -78,7 +84,10 @@ def pytest_configure(config: pytest.Config) -> None:
     unknown = [name for name in requested if name not in target_config.vendors]
     if unknown:
         raise pytest.UsageError(f"vendor {unknown[0]!r} is not configured in {path}")
-    state = RunState(target_config, PROFILES[config.getoption("--conformance-profile")], requested)
+    profile = PROFILES[config.getoption("--conformance-profile")]
+    if config.getoption("--conformance-no-shrink"):
+        profile = replace(profile, shrink=False)
+    state = RunState(target_config, profile, requested)
     config.stash[RUN_STATE] = state
     if not hasattr(config, "workerinput"):
         run_id = config.getoption("--conformance-run-id") or new_run_id()

@@ -56,6 +56,7 @@ class RunOptions:
     summary: Path | None = None  # append a Markdown summary here (e.g. $GITHUB_STEP_SUMMARY)
     # Run pytest in this process instead of a child: for selftest workers that already imported it all.
     in_process: bool = False
+    shrink: bool = True
 
 
 @contextmanager
@@ -155,6 +156,8 @@ def _pytest_command(
             command.append("--conformance-baseline-update")
     if options.workers > 1:
         command += ["-n", str(options.workers)]
+    if not options.shrink:
+        command.append("--conformance-no-shrink")
     return command
 
 

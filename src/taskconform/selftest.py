@@ -21,7 +21,7 @@ from pathlib import Path
 from typing import Any
 
 from .runner import RunOptions, run
-from .sandbox.faults import load_faults, load_variations
+from .sandbox.faults import ALL_VENDORS, load_faults, load_variations
 
 __all__ = ["Variant", "load_variants", "run_selftest"]
 
@@ -34,8 +34,14 @@ class Variant:
     clause: str = ""
     description: str = ""
 
+    @property
+    def vendors(self) -> tuple[str, ...]:
+        """A vendor's fault or variation changes only its own routes: only its suite needs to run."""
+        return () if self.vendor in ("", ALL_VENDORS) else (self.vendor,)
+
     def run_flags(self) -> list[str]:
-        return {"fault": ["--fault", self.name], "variation": ["--variation", self.name]}.get(self.kind, [])
+        flags = {"fault": ["--fault", self.name], "variation": ["--variation", self.name]}.get(self.kind, [])
+        return flags + [arg for vendor in self.vendors for arg in ("--only", vendor)]
 
     def flags(self, kind: str) -> tuple[str, ...]:
         return (self.name,) if self.kind == kind else ()
@@ -96,6 +102,7 @@ def _run_variant(variant: Variant, profile: str, report_dir: Path) -> Outcome:
         "-m",
         "taskconform",
         "run",
+        "--no-shrink",
         "--profile",
         profile,
         "--report-dir",
@@ -138,13 +145,14 @@ def _forked_run(variant: Variant, profile: str, report_dir: Path) -> int:
             os.dup2(log.fileno(), 2)
             options = RunOptions(
                 None,
-                (),
+                variant.vendors,
                 profile,
                 run_dir,
                 1,
                 faults=variant.flags("fault"),
                 variations=variant.flags("variation"),
                 in_process=True,
+                shrink=False,
             )
             code = run(options)
     finally:
