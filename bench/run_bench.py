@@ -274,7 +274,8 @@ def _st_run(vendor: str, checks: str, faults: frozenset[str] = frozenset()) -> t
     with _sandbox(faults=faults) as (base, _, _), tempfile.TemporaryDirectory() as folder:
         command = _schemathesis_config(vendor, base, BENCH_KEYS[vendor], Path(folder), checks)
         started = time.perf_counter()
-        done = subprocess.run(command, capture_output=True, text=True, check=False)
+        # In the temporary folder: schemathesis keeps a .schemathesis/ cache in its working directory.
+        done = subprocess.run(command, capture_output=True, text=True, check=False, cwd=folder)
         return time.perf_counter() - started, done.returncode, done.stdout
 
 
