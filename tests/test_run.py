@@ -184,3 +184,9 @@ def test_fewer_records_than_workers_runs_fewer_workers_and_says_so(
     )
     assert result.code == 0, result.output
     assert "running 2 worker(s)" in result.output
+
+
+def test_a_run_leaves_no_hypothesis_files_in_the_working_directory(tmp_path: Path) -> None:
+    result = run_taskconform("run", "--only", "superfone", "--report-dir", str(tmp_path / "r"), cwd=tmp_path)
+    assert result.code == 0, result.output
+    assert not (tmp_path / ".hypothesis").exists()

@@ -10,12 +10,14 @@ writes the reports once, at the end.
 from __future__ import annotations
 
 import json
+import os
 from collections.abc import Generator
 from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
 import pytest
+from hypothesis.configuration import set_hypothesis_home_dir
 from hypothesis.errors import HypothesisException
 
 from .config import load_config
@@ -76,6 +78,7 @@ def pytest_configure(config: pytest.Config) -> None:
     path = config.getoption("--target-config")
     if not path:
         return
+    _keep_hypothesis_files_out_of_the_working_directory()
     try:
         target_config = load_config(Path(path), vendor_sections(), KNOWN_VENDORS)
     except ConfigError as exc:
@@ -100,6 +103,13 @@ def pytest_configure(config: pytest.Config) -> None:
         if collector.update_baseline and baseline is None:
             raise pytest.UsageError("--conformance-baseline-update needs --conformance-baseline FILE")
         config.pluginmanager.register(_ReportingPlugin(collector, enabled), "taskconform-reporting")
+
+
+def _keep_hypothesis_files_out_of_the_working_directory() -> None:
+    """Hypothesis caches (unicode tables, constants) go to the user's cache, not into their project."""
+    if not os.environ.get("HYPOTHESIS_STORAGE_DIRECTORY"):
+        cache = Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache")
+        set_hypothesis_home_dir(cache / "taskconform" / "hypothesis")
 
 
 def _state(config: pytest.Config) -> RunState:
