@@ -79,7 +79,9 @@ def test_no_key_in_any_output_even_when_the_target_echoes_it(tmp_path: Path) -> 
     outputs.update({str(p): b for p, b in _bytes_written(tmp_path / "r1").items()})
     outputs.update({str(p): b for p, b in _bytes_written(tmp_path / "r2").items()})
     assert any(p.endswith(".sh") for p in outputs), "failures must have written reproductions"
-    assert _assert_no_secret(outputs) > 100_000
+    searched = _assert_no_secret(outputs)
+    print(f"searched {searched} bytes in {len(outputs)} outputs for the key")
+    assert searched > 100_000
     assert b"${SF_API_KEY}" in b"".join(b for p, b in outputs.items() if p.endswith(".sh"))
 
 
