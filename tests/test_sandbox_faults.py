@@ -12,17 +12,13 @@ from __future__ import annotations
 import re
 import threading
 import time
-from collections.abc import Callable, Iterator
 from concurrent.futures import ThreadPoolExecutor
-from dataclasses import dataclass
-from datetime import UTC, datetime, timedelta
+from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
-import httpx
 import pytest
 import yaml
-from starlette.types import ASGIApp, Receive, Scope, Send
 
 import taskconform.sandbox.app
 import taskconform.sandbox.leadlex
@@ -30,14 +26,32 @@ import taskconform.sandbox.smartlead
 import taskconform.sandbox.superfone
 from taskconform.catalogue import load_catalogue
 from taskconform.resources import contract_path
-from taskconform.sandbox import DEFAULT_KEYS, SandboxOptions, create_app, serve_in_thread
+from taskconform.sandbox import SandboxOptions
 from taskconform.sandbox.faults import ALL_VENDORS, load_faults, load_variations
 
-KEY_A, KEY_B = DEFAULT_KEYS["superfone"]
-NOW = datetime(2026, 5, 19, 8, 30, tzinfo=UTC)
-NOW_TEXT = "2026-05-19T08:30:00.000Z"
-DUE = "2026-05-20T15:00:00Z"
-DUE_TEXT = "2026-05-20T15:00:00.000Z"
+from .sandbox_harness import Build, CaseRegistry, Scenario, outcome, sandbox_fixtures
+from .test_sandbox_superfone import (
+    BODY_EMPTY,
+    BODY_NOT_JSON,
+    DUE,
+    DUE_DATE_REQUIRED,
+    DUE_TEXT,
+    KEY_A,
+    KEY_B,
+    LEAD_ID_NOT_NUMBER,
+    LEAD_NOT_FOUND,
+    NO_OPEN_TASK,
+    NOTIFY_AT_OUTSIDE_WINDOW,
+    NOW,
+    NOW_TEXT,
+    PAGE_NOT_POSITIVE,
+    PAGE_SIZE_NOT_POSITIVE,
+    PAGE_SIZE_TOO_LARGE,
+    TYPE_REQUIRED,
+    UNAUTHORIZED,
+    Sandbox,
+)
+
 TEN_BEFORE_DUE = "2026-05-20T14:50:00.000Z"
 MISSING_LEAD = 999_999_999
 VENDOR_MODULES = {
@@ -47,124 +61,15 @@ VENDOR_MODULES = {
     ALL_VENDORS: taskconform.sandbox.app,
 }
 
-UNAUTHORIZED = "UnAuthorized, Please Provide Valid API Key"
-LEAD_ID_NOT_NUMBER = "lead_id must be a number"
-LEAD_NOT_FOUND = "Lead not found"
-BODY_EMPTY = "Request body is empty"
-TYPE_REQUIRED = "type is required"
-DUE_DATE_REQUIRED = "due_date is required"
-PAGE_SIZE_NOT_POSITIVE = "page_size must be a positive integer"
-PAGE_SIZE_TOO_LARGE = "page_size cannot exceed 20"
-NO_OPEN_TASK = "No open task found for this lead"
 NOT_AVAILABLE = 'type "{}" is not available for creation.'
 ALLOWED = " Allowed: FOLLOW_UP_CALL, FIRST_CALL, CALLBACK_REQUEST, SITE_VISIT, REMINDER, BOOKING"
-# The sandbox's own choices where the pages are silent.
-BODY_NOT_JSON = "Request body is not valid JSON"
-NOTIFY_AT_OUTSIDE_WINDOW = "notify_at must be in the future and at or before due_date"
-PAGE_NOT_POSITIVE = "page must be a positive integer"
 SUCCESS = (200, "success")
 
-
-# --- Harness (as in test_sandbox_superfone.py: one server per module, a fresh app per scenario) --
-
-
-class Clock:
-    def __init__(self) -> None:
-        self.current = NOW
-
-    def __call__(self) -> datetime:
-        return self.current
-
-
-class AppSlot:
-    def __init__(self, app: ASGIApp) -> None:
-        self.app = app
-        self.base_url = ""
-
-    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        await self.app(scope, receive, send)
-
-
-@dataclass
-class Sandbox:
-    client: httpx.Client
-    clock: Clock
-
-    def create(
-        self, lead: object, body: object = None, *, key: str | None = KEY_A, content: bytes | None = None
-    ) -> httpx.Response:
-        return self.client.post(task_path(lead), json=body, content=content, headers=auth(key))
-
-    def task(self, lead: object, task_type: str = "FOLLOW_UP_CALL", **fields: object) -> dict[str, Any]:
-        response = self.create(lead, {"type": task_type, "due_date": DUE, **fields})
-        assert response.status_code == 200, response.text
-        return response.json()["data"]
-
-    def list(
-        self, lead: object, params: dict[str, str] | None = None, *, key: str | None = KEY_A
-    ) -> httpx.Response:
-        return self.client.get(task_path(lead), params=params, headers=auth(key))
-
-    def rows(self, lead: object, *, key: str = KEY_A) -> list[dict[str, Any]]:
-        response = self.list(lead, key=key)
-        assert response.status_code == 200, response.text
-        return response.json()["data"]["rows"]
-
-    def complete(
-        self, lead: object, *, key: str | None = KEY_A, content: bytes | None = None
-    ) -> httpx.Response:
-        return self.client.post(f"{task_path(lead)}/complete", content=content, headers=auth(key))
-
-
-def task_path(lead: object) -> str:
-    return f"/superfone/enterprise/api/lead/{lead}/task"
-
-
-def auth(key: str | None) -> dict[str, str]:
-    return {} if key is None else {"x-api-key": key}
-
-
-@pytest.fixture(scope="module")
-def slot() -> Iterator[AppSlot]:
-    app_slot = AppSlot(create_app(SandboxOptions()))
-    with serve_in_thread(app_slot) as server:
-        app_slot.base_url = server.base_url
-        yield app_slot
-
-
-@pytest.fixture(scope="module")
-def client(slot: AppSlot) -> Iterator[httpx.Client]:
-    with httpx.Client(base_url=slot.base_url, timeout=10) as shared:
-        yield shared
-
-
-Build = Callable[..., Sandbox]
-
-
-@pytest.fixture
-def build(slot: AppSlot, client: httpx.Client) -> Build:
-    """A fresh sandbox (seed state, frozen clock) with the given faults and variations."""
-
-    def build_sandbox(
-        faults: frozenset[str] = frozenset(), variations: frozenset[str] = frozenset()
-    ) -> Sandbox:
-        clock = Clock()
-        slot.app = create_app(SandboxOptions(faults=faults, variations=variations, now=clock))
-        return Sandbox(client, clock)
-
-    return build_sandbox
+# One server per module, a fresh app per scenario; the client helper is test_sandbox_superfone.py's.
+slot, client, build, sandbox = sandbox_fixtures(Sandbox, NOW)
 
 
 # --- What a client observes, in short ---------------------------------------------------------
-
-
-def outcome(response: httpx.Response) -> tuple[int, object]:
-    """``(status, message)``; a body that is not JSON gives its text."""
-    try:
-        body = response.json()
-    except ValueError:
-        return response.status_code, response.text
-    return response.status_code, body.get("message") if isinstance(body, dict) else body
 
 
 def statuses(sandbox: Sandbox, lead: object) -> list[tuple[str, str]]:
@@ -208,36 +113,9 @@ SEEDED_1001 = page([4002, 4001], 1, 20, 1, 2)  # lead 1001's seeded history, lis
 
 # --- Registry of cases ------------------------------------------------------------------------
 
-Scenario = Callable[[Sandbox], object]
-
-
-@dataclass(frozen=True)
-class Case:
-    scenario: Scenario
-    faithful: object  # what the faithful sandbox shows
-    changed: object  # what the sandbox built with the fault or variation shows
-
-
-FAULT_CASES: dict[str, Case] = {}
-VARIATION_CASES: dict[str, Case] = {}
-
-
-def fault(name: str, *, faithful: object, deviant: object) -> Callable[[Scenario], Scenario]:
-    def register(scenario: Scenario) -> Scenario:
-        assert name not in FAULT_CASES, name
-        FAULT_CASES[name] = Case(scenario, faithful, deviant)
-        return scenario
-
-    return register
-
-
-def variation(name: str, *, faithful: object, varied: object) -> Callable[[Scenario], Scenario]:
-    def register(scenario: Scenario) -> Scenario:
-        assert name not in VARIATION_CASES, name
-        VARIATION_CASES[name] = Case(scenario, faithful, varied)
-        return scenario
-
-    return register
+CASES = CaseRegistry()
+fault, variation = CASES.fault, CASES.variation
+FAULT_CASES, VARIATION_CASES = CASES.faults, CASES.variations
 
 
 # --- Faults: Create Task, auto-close ----------------------------------------------------------
@@ -1009,20 +887,7 @@ def unknown_lead_and_bad_body(sandbox: Sandbox) -> object:
 # --- The tests --------------------------------------------------------------------------------
 
 
-@pytest.mark.parametrize("name", sorted(FAULT_CASES))
-def test_fault_is_observable_and_absent_from_the_faithful_sandbox(build: Build, name: str) -> None:
-    case = FAULT_CASES[name]
-    assert case.faithful != case.changed
-    assert case.scenario(build()) == case.faithful
-    assert case.scenario(build(faults=frozenset({name}))) == case.changed
-
-
-@pytest.mark.parametrize("name", sorted(VARIATION_CASES))
-def test_variation_is_observable(build: Build, name: str) -> None:
-    case = VARIATION_CASES[name]
-    assert case.faithful != case.changed
-    assert case.scenario(build()) == case.faithful
-    assert case.scenario(build(variations=frozenset({name}))) == case.changed
+test_fault_is_observable_and_absent_from_the_faithful_sandbox, test_variation_is_observable = CASES.tests()
 
 
 def test_every_superfone_and_all_vendor_catalogue_entry_has_a_case() -> None:

@@ -9,20 +9,19 @@ from __future__ import annotations
 
 import tomllib
 import uuid
-from collections.abc import Iterator
-from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import httpx
 import pytest
-from starlette.types import ASGIApp, Receive, Scope, Send
 
 from taskconform.config import parse_config
-from taskconform.sandbox import DEFAULT_KEYS, SandboxOptions, create_app, serve_in_thread
+from taskconform.sandbox import DEFAULT_KEYS, SandboxOptions, create_app
 from taskconform.sandbox.leadlex import fuzzy_matches
 from taskconform.sandbox.target_config import sandbox_key_env, sandbox_target_toml
 from taskconform.vendors import vendor_sections
+
+from .sandbox_harness import SandboxBase, sandbox_fixtures
 
 KEY_A, KEY_READONLY, KEY_B = DEFAULT_KEYS["leadlex"]
 NOW = datetime(2026, 5, 19, 8, 30, tzinfo=UTC)
@@ -46,30 +45,8 @@ ORPHAN = "At least one parent link (contact_id, company_id, deal_id, or event_id
 UNAUTHORIZED = ("unauthorized", "Missing or invalid API key")
 
 
-class Clock:
-    def __init__(self) -> None:
-        self.current = NOW
-
-    def __call__(self) -> datetime:
-        return self.current
-
-
-class AppSlot:
-    """Serves whichever app the current test installed: one server per module, fresh state per test."""
-
-    def __init__(self, app: ASGIApp) -> None:
-        self.app = app
-        self.base_url = ""
-
-    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        await self.app(scope, receive, send)
-
-
-@dataclass
-class Sandbox:
-    client: httpx.Client
-    clock: Clock
-    slot: AppSlot
+class Sandbox(SandboxBase):
+    """A client of the LeadLex route, with workspace A's writing key unless told otherwise."""
 
     def post(
         self,
@@ -98,25 +75,7 @@ def error(response: httpx.Response) -> tuple[int, str, str]:
     return response.status_code, body["error"]["code"], body["error"]["message"]
 
 
-@pytest.fixture(scope="module")
-def slot() -> Iterator[AppSlot]:
-    app_slot = AppSlot(create_app(SandboxOptions()))
-    with serve_in_thread(app_slot) as server:
-        app_slot.base_url = server.base_url
-        yield app_slot
-
-
-@pytest.fixture(scope="module")
-def client(slot: AppSlot) -> Iterator[httpx.Client]:
-    with httpx.Client(base_url=slot.base_url, timeout=10) as shared:
-        yield shared
-
-
-@pytest.fixture
-def sandbox(slot: AppSlot, client: httpx.Client) -> Sandbox:
-    clock = Clock()
-    slot.app = create_app(SandboxOptions(now=clock))
-    return Sandbox(client, clock, slot)
+slot, client, build, sandbox = sandbox_fixtures(Sandbox, NOW)
 
 
 # --- Keys, configuration ----------------------------------------------------------------------

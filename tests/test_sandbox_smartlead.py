@@ -2,69 +2,85 @@
 its choices.
 
 Source: ``contracts/seeds/004_e3a480ce000b28b6.txt``. Every test goes through real HTTP to a uvicorn
-server on loopback, as the suite itself will.
+server on loopback, as the suite itself will. Expected values are written out here, not imported from
+the sandbox, so a typo there fails a test.
 """
 
 from __future__ import annotations
 
 import tomllib
-from collections.abc import Iterator
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
+from typing import Any
 
 import httpx
 import pytest
 
 from taskconform.config import parse_config
-from taskconform.sandbox import DEFAULT_KEYS, SandboxOptions, create_app, serve_in_thread
+from taskconform.sandbox import DEFAULT_KEYS, SandboxOptions, create_app
 from taskconform.sandbox.target_config import sandbox_key_env, sandbox_target_toml
 from taskconform.vendors import KNOWN_VENDORS, vendor_sections
 
-from .smartlead_harness import (
-    DUE_DATE_INVALID,
-    EXAMPLE,
-    EXAMPLE_TASK,
-    FIRST_ID,
-    ID_A,
-    ID_A2,
-    ID_B,
-    ID_NOT_A_NUMBER,
-    ID_NOT_FOUND,
-    ID_REQUIRED,
-    KEY_A,
-    KEY_B,
-    MALFORMED,
-    NAME_REQUIRED,
-    NOT_AN_OBJECT,
-    NOW,
-    NOW_TEXT,
-    PATH,
-    PRIORITY_INVALID,
-    UNAUTHORIZED,
-    AppSlot,
-    Clock,
-    Sandbox,
-)
+from .sandbox_harness import AppSlot, SandboxBase, sandbox_fixtures
+
+KEY_A, KEY_B = "sl-sandbox-account-a", "sl-sandbox-account-b"
+ID_A, ID_A2, ID_B = 2433664091, 2433664092, 3122000001
+PATH = "/smartlead/api/v1/master-inbox/create-task"
+NOW = datetime(2025, 12, 1, 10, 0, tzinfo=UTC)
+NOW_TEXT = "2025-12-01T10:00:00.000Z"
+FIRST_ID = 1000
+
+# The page's example request and the task its example response shows.
+EXAMPLE = {
+    "email_lead_map_id": 2433664091,
+    "name": "Follow up on enterprise proposal",
+    "description": "Send pricing breakdown for 50-seat plan",
+    "priority": "HIGH",
+    "due_date": "2025-12-15T09:00:00Z",
+}
+EXAMPLE_TASK = {"id": FIRST_ID, **EXAMPLE, "created_at": NOW_TEXT}
+
+# The sandbox's messages: the 401 description of the page, and its own choices elsewhere.
+UNAUTHORIZED = "Invalid or missing API key"
+MALFORMED = "Malformed request body"
+NOT_AN_OBJECT = "Request body must be a JSON object"
+ID_REQUIRED = "email_lead_map_id is required"
+NAME_REQUIRED = "name is required"
+ID_NOT_A_NUMBER = "email_lead_map_id must be a number"
+ID_NOT_FOUND = "email_lead_map_id not found"
+PRIORITY_INVALID = "priority must be one of LOW, MEDIUM, HIGH"
+DUE_DATE_INVALID = "due_date must be an ISO 8601 date-time"
 
 
-@pytest.fixture(scope="module")
-def slot() -> Iterator[AppSlot]:
-    app_slot = AppSlot(create_app(SandboxOptions()))
-    with serve_in_thread(app_slot) as server:
-        app_slot.base_url = server.base_url
-        yield app_slot
+_UNSET: Any = object()
 
 
-@pytest.fixture(scope="module")
-def client(slot: AppSlot) -> Iterator[httpx.Client]:
-    with httpx.Client(base_url=slot.base_url, timeout=10) as shared:
-        yield shared
+class Sandbox(SandboxBase):
+    """A client of the SmartLead route, with account A's key unless told otherwise."""
+
+    def create(
+        self,
+        body: Any = _UNSET,
+        *,
+        key: str | None = KEY_A,
+        content: bytes | None = None,
+        params: Any = None,
+        headers: dict[str, str] | None = None,
+    ) -> httpx.Response:
+        """``body`` is sent as JSON, ``content`` as raw bytes (neither: no body); the key in the query."""
+        query = params if params is not None else ({} if key is None else {"api_key": key})
+        sent_headers = {"Content-Type": "application/json", **(headers or {})}
+        if body is not _UNSET:
+            return self.client.post(PATH, json=body, params=query, headers=headers)
+        return self.client.post(PATH, content=content, params=query, headers=sent_headers)
+
+    def task(self, **fields: Any) -> dict[str, Any]:
+        """Create a task that must succeed (the page's example, with ``fields`` changed); its data."""
+        response = self.create({**EXAMPLE, **fields})
+        assert response.status_code == 200, response.text
+        return response.json()["data"]
 
 
-@pytest.fixture
-def sandbox(slot: AppSlot, client: httpx.Client) -> Sandbox:
-    clock = Clock()
-    slot.app = create_app(SandboxOptions(now=clock))
-    return Sandbox(client, clock)
+slot, client, build, sandbox = sandbox_fixtures(Sandbox, NOW)
 
 
 def assert_error(response: httpx.Response, status: int, message: str) -> None:

@@ -8,17 +8,14 @@ does not show it.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
-from dataclasses import dataclass
 from typing import Any
 
 import httpx
-import pytest
 
-from taskconform.sandbox import SandboxOptions, create_app, serve_in_thread
 from taskconform.sandbox.faults import load_faults, load_variations
 
-from .smartlead_harness import (
+from .sandbox_harness import Build, CaseRegistry, outcome, sandbox_fixtures
+from .test_sandbox_smartlead import (
     DUE_DATE_INVALID,
     EXAMPLE,
     FIRST_ID,
@@ -30,45 +27,14 @@ from .smartlead_harness import (
     MALFORMED,
     NAME_REQUIRED,
     NOT_AN_OBJECT,
+    NOW,
     NOW_TEXT,
     PRIORITY_INVALID,
     UNAUTHORIZED,
-    AppSlot,
-    Clock,
     Sandbox,
-    outcome,
 )
 
-
-@pytest.fixture(scope="module")
-def slot() -> Iterator[AppSlot]:
-    app_slot = AppSlot(create_app(SandboxOptions()))
-    with serve_in_thread(app_slot) as server:
-        app_slot.base_url = server.base_url
-        yield app_slot
-
-
-@pytest.fixture(scope="module")
-def client(slot: AppSlot) -> Iterator[httpx.Client]:
-    with httpx.Client(base_url=slot.base_url, timeout=10) as shared:
-        yield shared
-
-
-Build = Callable[..., Sandbox]
-
-
-@pytest.fixture
-def build(slot: AppSlot, client: httpx.Client) -> Build:
-    """A fresh sandbox (seed state, frozen clock) with the given faults and variations."""
-
-    def build_sandbox(
-        faults: frozenset[str] = frozenset(), variations: frozenset[str] = frozenset()
-    ) -> Sandbox:
-        clock = Clock()
-        slot.app = create_app(SandboxOptions(faults=faults, variations=variations, now=clock))
-        return Sandbox(client, clock)
-
-    return build_sandbox
+slot, client, build, sandbox = sandbox_fixtures(Sandbox, NOW)
 
 
 def field(response: httpx.Response, name: str) -> tuple[int, Any]:
@@ -80,36 +46,9 @@ def field(response: httpx.Response, name: str) -> tuple[int, Any]:
 
 # --- Registry of cases ------------------------------------------------------------------------
 
-Scenario = Callable[[Sandbox], object]
-
-
-@dataclass(frozen=True)
-class Case:
-    scenario: Scenario
-    faithful: object
-    changed: object
-
-
-FAULT_CASES: dict[str, Case] = {}
-VARIATION_CASES: dict[str, Case] = {}
-
-
-def fault(name: str, *, faithful: object, deviant: object) -> Callable[[Scenario], Scenario]:
-    def register(scenario: Scenario) -> Scenario:
-        assert name not in FAULT_CASES, name
-        FAULT_CASES[name] = Case(scenario, faithful, deviant)
-        return scenario
-
-    return register
-
-
-def variation(name: str, *, faithful: object, varied: object) -> Callable[[Scenario], Scenario]:
-    def register(scenario: Scenario) -> Scenario:
-        assert name not in VARIATION_CASES, name
-        VARIATION_CASES[name] = Case(scenario, faithful, varied)
-        return scenario
-
-    return register
+CASES = CaseRegistry()
+fault, variation = CASES.fault, CASES.variation
+FAULT_CASES, VARIATION_CASES = CASES.faults, CASES.variations
 
 
 # --- Faults -----------------------------------------------------------------------------------
@@ -360,20 +299,7 @@ def key_in_a_header(sandbox: Sandbox) -> object:
 # --- The tests --------------------------------------------------------------------------------
 
 
-@pytest.mark.parametrize("name", sorted(FAULT_CASES))
-def test_fault_is_observable_and_absent_from_the_faithful_sandbox(build: Build, name: str) -> None:
-    case = FAULT_CASES[name]
-    assert case.faithful != case.changed
-    assert case.scenario(build()) == case.faithful
-    assert case.scenario(build(faults=frozenset({name}))) == case.changed
-
-
-@pytest.mark.parametrize("name", sorted(VARIATION_CASES))
-def test_variation_is_observable(build: Build, name: str) -> None:
-    case = VARIATION_CASES[name]
-    assert case.faithful != case.changed
-    assert case.scenario(build()) == case.faithful
-    assert case.scenario(build(variations=frozenset({name}))) == case.changed
+test_fault_is_observable_and_absent_from_the_faithful_sandbox, test_variation_is_observable = CASES.tests()
 
 
 def test_every_smartlead_catalogue_entry_has_a_case() -> None:

@@ -16,16 +16,13 @@ import subprocess
 import sys
 import threading
 import time
-from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
-from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
 import httpx
 import pytest
-from starlette.types import ASGIApp, Receive, Scope, Send
 
 import taskconform
 from taskconform.sandbox import (
@@ -35,6 +32,8 @@ from taskconform.sandbox import (
     serve_in_thread,
     utc_now,
 )
+
+from .sandbox_harness import AppSlot, SandboxBase, sandbox_fixtures
 
 KEY_A, KEY_B = DEFAULT_KEYS["superfone"]
 NOW = datetime(2026, 5, 19, 8, 30, tzinfo=UTC)
@@ -71,36 +70,8 @@ def type_not_available(rendered: str) -> str:
 # --- Harness ----------------------------------------------------------------------------------
 
 
-class Clock:
-    """The sandbox's ``now``: frozen unless a test moves it, so timestamps can be asserted exactly."""
-
-    def __init__(self) -> None:
-        self.current = NOW
-
-    def __call__(self) -> datetime:
-        return self.current
-
-    def advance(self, delta: timedelta) -> None:
-        self.current += delta
-
-
-class AppSlot:
-    """Serves whichever app the current test installed. Starting and stopping uvicorn costs ~0.2 s,
-    a fresh ``create_app`` nothing, so one server per module still gives each test fresh seed state."""
-
-    def __init__(self, app: ASGIApp) -> None:
-        self.app = app
-        self.base_url = ""
-
-    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        await self.app(scope, receive, send)
-
-
-@dataclass
-class Sandbox:
-    client: httpx.Client
-    clock: Clock
-    slot: AppSlot
+class Sandbox(SandboxBase):
+    """A client of the Superfone routes, speaking account A unless told otherwise."""
 
     def create(
         self,
@@ -124,8 +95,8 @@ class Sandbox:
     ) -> httpx.Response:
         return self.client.get(task_path(lead), params=params, headers=auth(key))
 
-    def rows(self, lead: object) -> list[dict[str, Any]]:
-        response = self.list(lead)
+    def rows(self, lead: object, *, key: str = KEY_A) -> list[dict[str, Any]]:
+        response = self.list(lead, key=key)
         assert response.status_code == 200, response.text
         return response.json()["data"]["rows"]
 
@@ -154,26 +125,7 @@ def data(response: httpx.Response) -> Any:
     return body["data"]
 
 
-@pytest.fixture(scope="module")
-def slot() -> Iterator[AppSlot]:
-    app_slot = AppSlot(create_app(SandboxOptions()))
-    with serve_in_thread(app_slot) as server:
-        app_slot.base_url = server.base_url
-        yield app_slot
-
-
-@pytest.fixture(scope="module")
-def client(slot: AppSlot) -> Iterator[httpx.Client]:
-    """Shared because building a client (its TLS context) costs more than most tests here."""
-    with httpx.Client(base_url=slot.base_url, timeout=10) as shared:
-        yield shared
-
-
-@pytest.fixture
-def sandbox(slot: AppSlot, client: httpx.Client) -> Sandbox:
-    clock = Clock()
-    slot.app = create_app(SandboxOptions(now=clock))
-    return Sandbox(client, clock, slot)
+slot, client, build, sandbox = sandbox_fixtures(Sandbox, NOW)
 
 
 # --- Server, app and options ------------------------------------------------------------------

@@ -6,23 +6,16 @@ orphan-task error body are read from the page itself, so the spec is checked aga
 
 from __future__ import annotations
 
-import copy
 import json
-from functools import cache
 from typing import Any
-from urllib.parse import quote
 
 import pytest
-import schemathesis
-import yaml
 from jsonschema import Draft202012Validator
-from openapi_spec_validator import OpenAPIV31SpecValidator, validate
-from referencing import Registry
-from referencing.jsonschema import DRAFT202012
-from schemathesis.core.result import Err
 
 from taskconform.contract import load_spec_contract
-from taskconform.resources import seed_path, spec_path
+
+from . import spec_harness
+from .spec_harness import assert_valid_openapi_3_1, load_spec, schema_validator, schemathesis_operations
 
 SPEC_FILE = "leadlex-tasks.openapi.yaml"
 SPEC_URI = "urn:taskconform:spec:leadlex-tasks"
@@ -69,13 +62,8 @@ CREATED = {
 }
 
 
-@cache
-def _load() -> dict[str, Any]:
-    return yaml.safe_load(spec_path(SPEC_FILE).read_text(encoding="utf-8"))
-
-
 def spec() -> dict[str, Any]:
-    return copy.deepcopy(_load())
+    return load_spec(SPEC_FILE)
 
 
 def create() -> dict[str, Any]:
@@ -83,7 +71,7 @@ def create() -> dict[str, Any]:
 
 
 def seed_text() -> str:
-    return seed_path(SEED).read_text(encoding="utf-8")
+    return spec_harness.seed_text(SEED)
 
 
 def seed_json_after(marker: str, opener: str = "{") -> Any:
@@ -93,14 +81,8 @@ def seed_json_after(marker: str, opener: str = "{") -> Any:
     return value
 
 
-def validator(*pointer: str) -> Draft202012Validator:
-    location = "".join("/" + part.replace("~", "~0").replace("/", "~1") for part in pointer)
-    registry = Registry().with_resource(SPEC_URI, DRAFT202012.create_resource(spec()))
-    return Draft202012Validator(
-        {"$ref": f"{SPEC_URI}#{quote(location)}"},
-        registry=registry,
-        format_checker=Draft202012Validator.FORMAT_CHECKER,
-    )
+def validator(*location: str) -> Draft202012Validator:
+    return schema_validator(spec(), SPEC_URI, *location)
 
 
 def request_validator() -> Draft202012Validator:
@@ -117,17 +99,13 @@ def response_validator(status: str) -> Draft202012Validator:
 
 
 def test_spec_is_valid_openapi_3_1() -> None:
-    document = spec()
-    assert document["openapi"] == "3.1.0"
-    validate(document, cls=OpenAPIV31SpecValidator)
+    assert_valid_openapi_3_1(spec())
 
 
 def test_schemathesis_loads_the_one_operation() -> None:
-    schema = schemathesis.openapi.from_path(str(spec_path(SPEC_FILE)))
+    schema, operations = schemathesis_operations(SPEC_FILE)
     schema.validate()
-    results = list(schema.get_all_operations())
-    assert [result.err() for result in results if isinstance(result, Err)] == []
-    assert [(r.ok().method.lower(), r.ok().path) for r in results] == [("post", "/v1/tasks")]
+    assert [(found.method.lower(), found.path) for found in operations] == [("post", "/v1/tasks")]
     assert schema.find_operation_by_id("createTask").path == "/v1/tasks"
 
 

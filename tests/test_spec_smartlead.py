@@ -6,24 +6,23 @@ the page itself, so a spec drifting from the page fails here.
 
 from __future__ import annotations
 
-import copy
 import json
 import re
-from functools import cache
 from typing import Any
-from urllib.parse import quote
 
 import pytest
-import schemathesis
-import yaml
 from jsonschema import Draft202012Validator
-from openapi_spec_validator import OpenAPIV31SpecValidator, validate
-from referencing import Registry
-from referencing.jsonschema import DRAFT202012
-from schemathesis.core.result import Err
 
 from taskconform.contract import load_spec_contract
-from taskconform.resources import seed_path, spec_path
+
+from . import spec_harness
+from .spec_harness import (
+    assert_valid_openapi_3_1,
+    json_objects,
+    load_spec,
+    schema_validator,
+    schemathesis_operations,
+)
 
 SPEC_FILE = "smartlead-tasks.openapi.yaml"
 SPEC_URI = "urn:taskconform:spec:smartlead-tasks"
@@ -38,15 +37,8 @@ RESPONSE_CODES = {
 }
 
 
-@cache
-def load_spec() -> dict[str, Any]:
-    with spec_path(SPEC_FILE).open(encoding="utf-8") as handle:
-        return yaml.safe_load(handle)
-
-
 def spec() -> dict[str, Any]:
-    """A fresh copy, so no test can alter what another one reads."""
-    return copy.deepcopy(load_spec())
+    return load_spec(SPEC_FILE)
 
 
 def operation() -> dict[str, Any]:
@@ -54,24 +46,11 @@ def operation() -> dict[str, Any]:
 
 
 def resolve(node: dict[str, Any]) -> dict[str, Any]:
-    document = spec()
-    while "$ref" in node:
-        target: Any = document
-        for part in node["$ref"].removeprefix("#/").split("/"):
-            target = target[part]
-        node = target
-    return node
+    return spec_harness.resolve(spec(), node)
 
 
 def validator(*location: str) -> Draft202012Validator:
-    """A validator for the schema at ``location`` in the spec, ``$ref``s resolved in the document."""
-    pointer = "".join("/" + part.replace("~", "~0").replace("/", "~1") for part in location)
-    registry = Registry().with_resource(SPEC_URI, DRAFT202012.create_resource(spec()))
-    return Draft202012Validator(
-        {"$ref": f"{SPEC_URI}#{quote(pointer)}"},
-        registry=registry,
-        format_checker=Draft202012Validator.FORMAT_CHECKER,
-    )
+    return schema_validator(spec(), SPEC_URI, *location)
 
 
 def request_validator() -> Draft202012Validator:
@@ -83,7 +62,7 @@ def response_validator() -> Draft202012Validator:
 
 
 def seed_text() -> str:
-    return seed_path(SEED).read_text(encoding="utf-8")
+    return spec_harness.seed_text(SEED)
 
 
 def seed_json_examples(start: str) -> list[dict[str, Any]]:
@@ -112,16 +91,12 @@ def documented_response() -> dict[str, Any]:
 
 
 def test_spec_is_valid_openapi_3_1() -> None:
-    document = spec()
-    assert document["openapi"] == "3.1.0"
-    validate(document, cls=OpenAPIV31SpecValidator)
+    assert_valid_openapi_3_1(spec())
 
 
 def test_schemathesis_loads_the_one_operation() -> None:
-    schema = schemathesis.openapi.from_path(str(spec_path(SPEC_FILE)))
-    results = list(schema.get_all_operations())
-    assert [result.err() for result in results if isinstance(result, Err)] == []
-    assert [(r.ok().method.lower(), r.ok().path) for r in results] == [("post", PATH)]
+    schema, operations = schemathesis_operations(SPEC_FILE)
+    assert [(found.method.lower(), found.path) for found in operations] == [("post", PATH)]
     found = schema.find_operation_by_id("createTask")
     assert (found.method.lower(), found.path) == ("post", PATH)
 
@@ -140,16 +115,7 @@ def test_server_and_api_key_in_the_query() -> None:
 
 
 def test_no_closed_objects() -> None:
-    def walk(node: Any) -> Any:
-        if isinstance(node, dict):
-            yield node
-            for value in node.values():
-                yield from walk(value)
-        elif isinstance(node, list):
-            for value in node:
-                yield from walk(value)
-
-    for node in walk(spec()):
+    for node in json_objects(spec()):
         assert node.get("additionalProperties", True) is not False
         assert "prefixItems" not in node
 

@@ -9,21 +9,19 @@ from __future__ import annotations
 
 import copy
 import json
-from collections.abc import Iterator
-from functools import cache
 from typing import Any
-from urllib.parse import quote
 
 import pytest
-import schemathesis
-import yaml
 from jsonschema import Draft202012Validator
-from openapi_spec_validator import OpenAPIV31SpecValidator, validate
-from referencing import Registry
-from referencing.jsonschema import DRAFT202012
-from schemathesis.core.result import Err
 
-from taskconform.resources import seed_path, spec_path
+from . import spec_harness
+from .spec_harness import (
+    assert_valid_openapi_3_1,
+    json_objects,
+    load_spec,
+    schema_validator,
+    schemathesis_operations,
+)
 
 SPEC_FILE = "superfone-tasks.openapi.yaml"
 SPEC_URI = "urn:taskconform:spec:superfone-tasks"
@@ -185,15 +183,8 @@ SUCCESS_EXAMPLES: dict[str, dict[str, Any]] = {
 }
 
 
-@cache
-def load_spec() -> dict[str, Any]:
-    with spec_path(SPEC_FILE).open(encoding="utf-8") as handle:
-        return yaml.safe_load(handle)
-
-
 def spec() -> dict[str, Any]:
-    """A fresh copy, so no test can alter what another one reads."""
-    return copy.deepcopy(load_spec())
+    return load_spec(SPEC_FILE)
 
 
 def operation(operation_id: str) -> dict[str, Any]:
@@ -202,14 +193,7 @@ def operation(operation_id: str) -> dict[str, Any]:
 
 
 def resolve(node: dict[str, Any]) -> dict[str, Any]:
-    """Follow local ``$ref``s (``#/components/...``) until a non-reference object is reached."""
-    document = spec()
-    while "$ref" in node:
-        target: Any = document
-        for part in node["$ref"].removeprefix("#/").split("/"):
-            target = target[part.replace("~1", "/").replace("~0", "~")]
-        node = target
-    return node
+    return spec_harness.resolve(spec(), node)
 
 
 def parameters(operation_id: str) -> dict[str, dict[str, Any]]:
@@ -224,55 +208,28 @@ def json_schema(operation_id: str, status: str) -> dict[str, Any]:
     return resolve(operation(operation_id)["responses"][status]["content"]["application/json"]["schema"])
 
 
-def pointer(*parts: str) -> str:
-    return "".join("/" + part.replace("~", "~0").replace("/", "~1") for part in parts)
-
-
 def response_validator(operation_id: str, status: str = "200") -> Draft202012Validator:
     """Validate against the response schema as declared in the spec, ``$ref``s resolved in the document."""
     method, path, _ = OPERATIONS[operation_id]
-    location = pointer("paths", path, method, "responses", status, "content", "application/json", "schema")
-    registry = Registry().with_resource(SPEC_URI, DRAFT202012.create_resource(spec()))
-    return Draft202012Validator(
-        {"$ref": f"{SPEC_URI}#{quote(location)}"},
-        registry=registry,
-        format_checker=Draft202012Validator.FORMAT_CHECKER,
-    )
+    location = ("paths", path, method, "responses", status, "content", "application/json", "schema")
+    return schema_validator(spec(), SPEC_URI, *location)
 
 
 def seed_text(operation_id: str) -> str:
-    return seed_path(OPERATIONS[operation_id][2]).read_text(encoding="utf-8")
-
-
-def walk(node: Any) -> Iterator[dict[str, Any]]:
-    if isinstance(node, dict):
-        yield node
-        for value in node.values():
-            yield from walk(value)
-    elif isinstance(node, list):
-        for value in node:
-            yield from walk(value)
+    return spec_harness.seed_text(OPERATIONS[operation_id][2])
 
 
 # --- the document itself ---------------------------------------------------------------------------
 
 
 def test_spec_is_valid_openapi_3_1() -> None:
-    document = spec()
-    assert document["openapi"] == "3.1.0"
-    validate(document, cls=OpenAPIV31SpecValidator)
+    assert_valid_openapi_3_1(spec())
 
 
 def test_schemathesis_loads_the_three_operations() -> None:
-    schema = schemathesis.openapi.from_path(str(spec_path(SPEC_FILE)))
+    schema, operations = schemathesis_operations(SPEC_FILE)
     schema.validate()
-    results = list(schema.get_all_operations())
-    errors = [result.err() for result in results if isinstance(result, Err)]
-    assert errors == []
-    found = {
-        result.ok().definition.raw["operationId"]: (result.ok().method.lower(), result.ok().path)
-        for result in results
-    }
+    found = {each.definition.raw["operationId"]: (each.method.lower(), each.path) for each in operations}
     assert found == {op_id: (method, path) for op_id, (method, path, _) in OPERATIONS.items()}
     for op_id, (method, path, _) in OPERATIONS.items():
         found_operation = schema.find_operation_by_id(op_id)
@@ -290,7 +247,7 @@ def test_server_and_api_key_security() -> None:
 
 
 def test_no_closed_objects_and_no_prefix_items() -> None:
-    for node in walk(spec()):
+    for node in json_objects(spec()):
         assert node.get("additionalProperties", True) is not False
         assert "prefixItems" not in node
 
@@ -345,13 +302,7 @@ def test_create_request_body() -> None:
 
 def test_documented_create_request_validates() -> None:
     body = operation("createTask")["requestBody"]["content"]["application/json"]
-    registry = Registry().with_resource(SPEC_URI, DRAFT202012.create_resource(spec()))
-    location = pointer("components", "schemas", "CreateTaskRequest")
-    validator = Draft202012Validator(
-        {"$ref": f"{SPEC_URI}#{quote(location)}"},
-        registry=registry,
-        format_checker=Draft202012Validator.FORMAT_CHECKER,
-    )
+    validator = schema_validator(spec(), SPEC_URI, "components", "schemas", "CreateTaskRequest")
     # The cURL example of the Create Task page.
     documented = {
         "type": "FOLLOW_UP_CALL",

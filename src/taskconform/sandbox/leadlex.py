@@ -68,20 +68,32 @@ from __future__ import annotations
 
 import difflib
 import itertools
-import json
 import re
 import threading
 import unicodedata
 import uuid
 from collections.abc import Awaitable, Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, replace
-from datetime import UTC, date, datetime, timedelta, timezone
+from datetime import UTC, date, datetime, timedelta
 from typing import Any, NoReturn
 
 from starlette.requests import Request
-from starlette.responses import JSONResponse, PlainTextResponse, Response
+from starlette.responses import Response
 from starlette.routing import BaseRoute, Route
 
+from taskconform.sandbox.answers import (
+    JSON_ERRORS,
+    Crash,
+    Handler,
+    Rejection,
+    answering,
+    format_millisecond_z,
+    format_utc_offset,
+    is_blank,
+    parse_json,
+    parse_timestamp,
+    to_millisecond,
+)
 from taskconform.sandbox.options import SandboxOptions
 from taskconform.sandbox.vendor import SandboxVendor
 
@@ -244,11 +256,6 @@ class LeadLexStore:
 
 _DATE = r"(?P<year>\d{4})-(?P<month>\d{2})-(?P<day>\d{2})"
 _DATE_ONLY = re.compile(_DATE, re.ASCII)
-_TIMESTAMP = re.compile(
-    _DATE + r"T(?P<hour>\d{2}):(?P<minute>\d{2})(?::(?P<second>\d{2})(?:\.(?P<fraction>\d+))?)?"
-    r"(?:Z|(?P<sign>[+-])(?P<offset_hours>\d{2})(?::?(?P<offset_minutes>[0-5]\d))?)?",
-    re.ASCII,
-)
 _UUID = re.compile(r"[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}", re.ASCII)
 
 
@@ -260,50 +267,6 @@ def _parse_date(value: str) -> date | None:
         return date(int(match["year"]), int(match["month"]), int(match["day"]))
     except ValueError:
         return None
-
-
-def _parse_timestamp(value: str, *, honour_offset: bool = True) -> datetime | None:
-    """An aware UTC instant truncated to milliseconds, or None if ``value`` is no accepted timestamp.
-
-    ``honour_offset=False`` is the fault ll-due-date-offset-ignored: the local time is taken as UTC.
-    """
-    match = _TIMESTAMP.fullmatch(value)
-    if match is None:
-        return None
-    offset = timedelta(0)
-    if match["sign"] is not None and honour_offset:
-        offset = timedelta(hours=int(match["offset_hours"]), minutes=int(match["offset_minutes"] or 0))
-        offset = -offset if match["sign"] == "-" else offset
-    try:
-        local = datetime(
-            int(match["year"]),
-            int(match["month"]),
-            int(match["day"]),
-            int(match["hour"]),
-            int(match["minute"]),
-            int(match["second"] or 0),
-            int((match["fraction"] or "0")[:3].ljust(3, "0")) * 1000,
-            tzinfo=timezone(offset),
-        )
-        return local.astimezone(UTC)
-    except (ValueError, OverflowError):  # impossible fields, an offset of 24 h or more, out of range
-        return None
-
-
-def _format_timestamp(instant: datetime) -> str:
-    """The sandbox's own spelling: UTC, milliseconds, ``Z`` (``2026-05-20T15:00:00.000Z``)."""
-    return instant.astimezone(UTC).replace(tzinfo=None).isoformat(timespec="milliseconds") + "Z"
-
-
-def _format_offset(instant: datetime) -> str:
-    """Variation ll-timestamps-offset: ``2026-05-20T15:00:00+00:00``, a fraction only if non-zero."""
-    utc = instant.astimezone(UTC)
-    return utc.isoformat(timespec="milliseconds" if utc.microsecond else "seconds")
-
-
-def _to_millisecond(instant: datetime) -> datetime:
-    aware = instant if instant.tzinfo is not None else instant.replace(tzinfo=UTC)
-    return aware.astimezone(UTC).replace(microsecond=aware.microsecond // 1000 * 1000)
 
 
 def _years_before(instant: datetime, years: int) -> datetime:
@@ -350,39 +313,13 @@ def fuzzy_matches(query: str, names: Mapping[str, str]) -> list[str]:
     return sorted(found)
 
 
-class _AsciiJSONResponse(JSONResponse):
-    """JSON with non-ASCII escaped: UTF-8 cannot encode a lone surrogate a client may have sent, and
-    echoing it must not turn into a 500."""
-
-    def render(self, content: object) -> bytes:
-        return json.dumps(content, ensure_ascii=True, allow_nan=False, separators=(",", ":")).encode("ascii")
+def _rejection(status: int, code: str, message: str, **extra: object) -> Rejection:
+    """An error answer with LeadLex's error ``code`` (and any extra fields of the error body)."""
+    return Rejection(status, message, code=code, **extra)
 
 
-class _Rejection(Exception):
-    """An error answer, rendered by ``_answering`` as the documented error body."""
-
-    def __init__(self, status: int, code: str, message: str, **extra: object) -> None:
-        super().__init__(message)
-        self.status = status
-        self.code = code
-        self.message = message
-        self.extra = extra
-
-
-class _Crash(Exception):
-    """A 500 answered as text/plain: only the fault ll-malformed-json-500 raises it."""
-
-
-def _reject_json_constant(name: str) -> NoReturn:
-    # NaN and Infinity are not JSON; Python's parser would otherwise accept them.
-    raise ValueError(f"{name} is not valid JSON")
-
-
-def _invalid(message: str) -> _Rejection:
-    return _Rejection(400, VALIDATION_ERROR, message)
-
-
-_Handler = Callable[[Request], Awaitable[object]]
+def _invalid(message: str) -> Rejection:
+    return _rejection(400, VALIDATION_ERROR, message)
 
 
 # --- The endpoint -----------------------------------------------------------------------------
@@ -404,7 +341,7 @@ class LeadLexApi:
         self._clock = clock
         self.faults = faults
         self.variations = variations
-        self._timestamp = _format_offset if "ll-timestamps-offset" in variations else _format_timestamp
+        self._timestamp = format_utc_offset if "ll-timestamps-offset" in variations else format_millisecond_z
 
     def routes(self, prefix: str) -> list[BaseRoute]:
         return [Route(f"{prefix}/v1/tasks", self._answering(self.create_task), methods=["POST"])]
@@ -426,7 +363,7 @@ class LeadLexApi:
         if contact_id is None and deal_id is not None and "ll-deal-link-inherits-contact" in self.variations:
             contact_id = workspace.deals[deal_id]
         company_id = self._company(workspace, draft.company_name)
-        now = _to_millisecond(self._clock())
+        now = to_millisecond(self._clock())
         created_date, created_text = self._created_date(draft.created_date, now)
         task = Task(
             id=None,
@@ -456,26 +393,26 @@ class LeadLexApi:
         if role is not None:
             return role
         status = 403 if "ll-missing-key-403" in self.variations else 401
-        raise _Rejection(status, UNAUTHORIZED, UNAUTHORIZED_MESSAGE)
+        raise _rejection(status, UNAUTHORIZED, UNAUTHORIZED_MESSAGE)
 
     def _require_write(self, role: KeyRole) -> None:
         """The documented 403 for a key without activities:write."""
         if role.can_write or "ll-readonly-key-writes" in self.faults:
             return
         if "ll-permission-401" in self.faults:
-            raise _Rejection(401, UNAUTHORIZED, UNAUTHORIZED_MESSAGE)
-        raise _Rejection(403, INSUFFICIENT_PERMISSIONS, PERMISSION_MESSAGE)
+            raise _rejection(401, UNAUTHORIZED, UNAUTHORIZED_MESSAGE)
+        raise _rejection(403, INSUFFICIENT_PERMISSIONS, PERMISSION_MESSAGE)
 
     # --- Body and fields ---
 
     def _body(self, raw: bytes) -> dict[str, Any]:
-        if not raw.strip(b" \t\r\n"):
+        if is_blank(raw):
             raise _invalid("Request body is empty")
         try:
-            body = json.loads(raw, parse_constant=_reject_json_constant)
-        except (ValueError, RecursionError) as error:
+            body = parse_json(raw)
+        except JSON_ERRORS as error:
             if "ll-malformed-json-500" in self.faults:
-                raise _Crash("Internal Server Error") from error
+                raise Crash("Internal Server Error") from error
             raise _invalid("Request body is not valid JSON") from None
         if not isinstance(body, dict):
             raise _invalid("Request body must be a JSON object")
@@ -505,7 +442,7 @@ class LeadLexApi:
             if "ll-title-optional" in self.faults:
                 return None
             code = "missing_field" if "ll-title-missing-code" in self.faults else VALIDATION_ERROR
-            raise _Rejection(400, code, "title is required")
+            raise _rejection(400, code, "title is required")
         if not isinstance(value, str):
             raise _invalid("title must be a string")
         return value
@@ -538,7 +475,7 @@ class LeadLexApi:
             if day is not None and "ll-due-date-date-only-rejected" not in self.faults:
                 return day
             honour_offset = "ll-due-date-offset-ignored" not in self.faults
-            instant = _parse_timestamp(value, honour_offset=honour_offset)
+            instant = parse_timestamp(value, honour_offset=honour_offset)
             if instant is not None:
                 return instant
         raise _invalid("due_date must be an ISO 8601 timestamp or YYYY-MM-DD")
@@ -554,7 +491,7 @@ class LeadLexApi:
             links.append(draft.company_name)
         if any(link is not None for link in links) or "ll-orphan-accepted" in self.faults:
             return
-        raise _Rejection(422 if "ll-orphan-422" in self.faults else 400, VALIDATION_ERROR, ORPHAN_MESSAGE)
+        raise _rejection(422 if "ll-orphan-422" in self.faults else 400, VALIDATION_ERROR, ORPHAN_MESSAGE)
 
     def _linked_contact(self, workspace: Workspace, contact_id: str | None) -> str | None:
         """Documented: the contact must belong to the workspace."""
@@ -581,7 +518,7 @@ class LeadLexApi:
         message = f"{field} does not match a {kind} of your workspace"
         if "ll-foreign-contact-400" in self.variations:
             raise _invalid(message)
-        raise _Rejection(404, NOT_FOUND, message)
+        raise _rejection(404, NOT_FOUND, message)
 
     def _contact_for_name(self, workspace: Workspace, draft: Draft, contact_id: str | None) -> str | None:
         """Documented: contact_name is fuzzy-matched within the workspace and resolved to contact_id."""
@@ -604,18 +541,18 @@ class LeadLexApi:
             return found[0]
         raise self._ambiguous("contact_name", "contacts", found, contacts)
 
-    def _ambiguous(self, field: str, kind: str, found: list[str], names: Mapping[str, str]) -> _Rejection:
+    def _ambiguous(self, field: str, kind: str, found: list[str], names: Mapping[str, str]) -> Rejection:
         """Documented: 400 ambiguous_reference with candidate UUIDs."""
         code = VALIDATION_ERROR if "ll-ambiguous-validation-code" in self.faults else AMBIGUOUS_REFERENCE
         message = f"{field} matches several {kind}"
         if "ll-ambiguous-no-candidates" in self.faults:
-            return _Rejection(400, code, message)
+            return _rejection(400, code, message)
         if "ll-ambiguous-candidates-in-message" in self.variations:
-            return _Rejection(400, code, f"{message}: {', '.join(found)}")
+            return _rejection(400, code, f"{message}: {', '.join(found)}")
         if "ll-ambiguous-candidates-in-details" in self.variations:
             details = {"candidates": [{"id": record, "name": names[record]} for record in found]}
-            return _Rejection(400, code, message, details=details)
-        return _Rejection(400, code, message, candidates=found)
+            return _rejection(400, code, message, details=details)
+        return _rejection(400, code, message, candidates=found)
 
     def _company(self, workspace: Workspace, company_name: str | None) -> str | None:
         """company_name: a fuzzy match among the workspace's companies (all else is the sandbox's choice)."""
@@ -637,7 +574,7 @@ class LeadLexApi:
         """
         if value is None and "ll-created-date-null" in self.faults:
             return None, None
-        instant = _parse_timestamp(value) if isinstance(value, str) else None
+        instant = parse_timestamp(value)
         if value is not None and instant is None and "ll-created-date-malformed-400" in self.variations:
             raise _invalid("created_date must be an ISO 8601 timestamp")
         if instant is None or "ll-created-date-ignored" in self.faults or not self._in_window(instant, now):
@@ -690,7 +627,7 @@ class LeadLexApi:
             rendered.update(workspace=task.workspace, source="api", tags=[])
         return rendered
 
-    def _error_json(self, rejection: _Rejection) -> dict[str, object]:
+    def _error_json(self, rejection: Rejection) -> dict[str, object]:
         error: dict[str, object] = {"code": rejection.code, "message": rejection.message, **rejection.extra}
         if "ll-error-no-message" in self.faults:
             del error["message"]
@@ -698,22 +635,17 @@ class LeadLexApi:
             error["request_id"] = uuid.uuid4().hex
         return error if "ll-error-body-flat" in self.faults else {"error": error}
 
-    def _answering(self, handler: _Handler) -> Callable[[Request], Awaitable[Response]]:
+    def _answering(self, handler: Handler) -> Callable[[Request], Awaitable[Response]]:
         success = 200 if "ll-success-200" in self.variations else 201
+        return answering(
+            handler, error_body=self._error_json, envelope=self._envelope, success_status=success
+        )
 
-        async def endpoint(request: Request) -> Response:
-            try:
-                data = await handler(request)
-            except _Rejection as rejection:
-                return _AsciiJSONResponse(self._error_json(rejection), status_code=rejection.status)
-            except _Crash:
-                return PlainTextResponse("Internal Server Error", status_code=500)
-            body: dict[str, object] = {"data": data}
-            if "ll-extra-fields" in self.variations:
-                body["meta"] = {"request_id": uuid.uuid4().hex, "api_version": "1"}
-            return _AsciiJSONResponse(body, status_code=success)
-
-        return endpoint
+    def _envelope(self, data: object) -> dict[str, object]:
+        body: dict[str, object] = {"data": data}
+        if "ll-extra-fields" in self.variations:
+            body["meta"] = {"request_id": uuid.uuid4().hex, "api_version": "1"}
+        return body
 
 
 def _optional_string(body: Mapping[str, object], field: str) -> str | None:

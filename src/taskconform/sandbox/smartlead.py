@@ -55,15 +55,24 @@ import random
 import re
 import threading
 import uuid
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Awaitable, Callable, Iterator, Mapping
 from dataclasses import dataclass
-from datetime import UTC, datetime, timedelta, timezone
-from typing import NoReturn
+from datetime import UTC, datetime
 
 from starlette.requests import Request
-from starlette.responses import JSONResponse, PlainTextResponse, Response
+from starlette.responses import Response
 from starlette.routing import BaseRoute, Route
 
+from taskconform.sandbox.answers import (
+    JSON_ERRORS,
+    Crash,
+    Rejection,
+    answering,
+    instant_from_parts,
+    is_blank,
+    parse_json,
+    to_millisecond,
+)
 from taskconform.sandbox.options import SandboxOptions
 from taskconform.sandbox.vendor import SandboxVendor
 
@@ -201,25 +210,7 @@ def _parse_date_time(value: object, *, honour_offset: bool = True) -> datetime |
     match = _DATE_TIME.fullmatch(value) if isinstance(value, str) else None
     if match is None:
         return None
-    part = match.groupdict()
-    offset = timedelta(0)
-    if part["sign"] is not None and honour_offset:
-        offset = timedelta(hours=int(part["offset_hours"]), minutes=int(part["offset_minutes"]))
-        offset = -offset if part["sign"] == "-" else offset
-    try:
-        local = datetime(
-            int(part["year"]),
-            int(part["month"]),
-            int(part["day"]),
-            int(part["hour"]),
-            int(part["minute"]),
-            int(part["second"] or 0),
-            int((part["fraction"] or "0")[:6].ljust(6, "0")),
-            tzinfo=timezone(offset),
-        )
-        return local.astimezone(UTC)
-    except (ValueError, OverflowError):  # impossible fields, an offset of 24 h or more, out of range
-        return None
+    return instant_from_parts(match.groupdict(), honour_offset=honour_offset, fraction_digits=6)
 
 
 def _format_instant(instant: datetime, *, offset: bool = False, timespec: str | None = None) -> str:
@@ -231,35 +222,6 @@ def _format_instant(instant: datetime, *, offset: bool = False, timespec: str | 
     if offset:
         return utc.isoformat(timespec=timespec)
     return utc.replace(tzinfo=None).isoformat(timespec=timespec) + "Z"
-
-
-def _to_millisecond(instant: datetime) -> datetime:
-    aware = instant if instant.tzinfo is not None else instant.replace(tzinfo=UTC)
-    return aware.astimezone(UTC).replace(microsecond=instant.microsecond // 1000 * 1000)
-
-
-def _reject_json_constant(name: str) -> NoReturn:
-    # NaN and Infinity are not JSON; Python's parser would otherwise accept them.
-    raise ValueError(f"{name} is not valid JSON")
-
-
-class _AsciiJSONResponse(JSONResponse):
-    """JSON with non-ASCII escaped: UTF-8 cannot encode a lone surrogate a client may have sent, and
-    echoing it must not turn into a 500."""
-
-    def render(self, content: object) -> bytes:
-        return json.dumps(content, ensure_ascii=True, allow_nan=False, separators=(",", ":")).encode("ascii")
-
-
-class _Rejection(Exception):
-    def __init__(self, status_code: int, message: str) -> None:
-        super().__init__(message)
-        self.status_code = status_code
-        self.message = message
-
-
-class _Crash(Exception):
-    """A 500 answered as text/plain: only the fault sl-array-body-500 raises it."""
 
 
 # --- Endpoint ---------------------------------------------------------------------------------
@@ -281,7 +243,7 @@ class SmartLeadApi:
         self.variations = variations
 
     def routes(self, prefix: str) -> list[BaseRoute]:
-        return [Route(f"{prefix}/api/v1/master-inbox/create-task", self._answering, methods=["POST"])]
+        return [Route(f"{prefix}/api/v1/master-inbox/create-task", self._answering(), methods=["POST"])]
 
     async def create_task(self, request: Request) -> dict[str, object]:
         account = self._account(request)
@@ -289,7 +251,7 @@ class SmartLeadApi:
         email_lead_map_id = self._store.lead_map_id(account, draft.email_lead_map_id)
         if email_lead_map_id is None:
             raise self._invalid(LEAD_MAP_ID_NOT_FOUND)
-        task = self._store.add(draft, email_lead_map_id, _to_millisecond(self._clock()))
+        task = self._store.add(draft, email_lead_map_id, to_millisecond(self._clock()))
         return self._task(task)
 
     # --- The key ---
@@ -305,32 +267,32 @@ class SmartLeadApi:
         if key and "sl-wrong-key-accepted" in self.faults:
             return 0
         if key is None and "sl-missing-key-400" in self.faults:
-            raise _Rejection(400, "api_key is required")
-        raise _Rejection(401, UNAUTHORIZED)
+            raise Rejection(400, "api_key is required")
+        raise Rejection(401, UNAUTHORIZED)
 
     # --- The body ---
 
     def _body(self, raw: bytes) -> dict[str, object]:
-        if not raw.strip(b" \t\r\n"):
+        if is_blank(raw):
             return {}
         try:
-            body = json.loads(raw, parse_constant=_reject_json_constant)
-        except (ValueError, RecursionError):
-            raise _Rejection(422 if "sl-malformed-json-422" in self.faults else 400, BODY_MALFORMED) from None
+            body = parse_json(raw)
+        except JSON_ERRORS:
+            raise Rejection(422 if "sl-malformed-json-422" in self.faults else 400, BODY_MALFORMED) from None
         if isinstance(body, list) and "sl-array-body-500" in self.faults:
-            raise _Crash("Internal Server Error")
+            raise Crash("Internal Server Error")
         if not isinstance(body, dict):
-            raise _Rejection(400, BODY_NOT_OBJECT)
+            raise Rejection(400, BODY_NOT_OBJECT)
         return body
 
-    def _invalid(self, message: str, *, missing: bool = False) -> _Rejection:
+    def _invalid(self, message: str, *, missing: bool = False) -> Rejection:
         """A validation failure: 400 for a missing field, 422 else (SL-CONTRA-VALIDATION-STATUS)."""
         status = 400 if missing else 422
         if "sl-validation-400" in self.variations:
             status = 400
         if "sl-validation-422" in self.variations:
             status = 422
-        return _Rejection(status, message)
+        return Rejection(status, message)
 
     def _draft(self, body: Mapping[str, object], account: int) -> _Draft:
         """The fields in the order they are checked: the first failing one answers."""
@@ -405,30 +367,27 @@ class SmartLeadApi:
             if "sl-due-date-format-unchecked" in self.faults:
                 return None, None
             raise self._invalid(DUE_DATE_INVALID)
-        if instant <= _to_millisecond(self._clock()) and "sl-past-due-date-rejected" in self.variations:
+        if instant <= to_millisecond(self._clock()) and "sl-past-due-date-rejected" in self.variations:
             raise self._invalid("due_date must be in the future")
         return instant, str(value)
 
     # --- Responses ---
 
-    async def _answering(self, request: Request) -> Response:
+    def _answering(self) -> Callable[[Request], Awaitable[Response]]:
         """The documented success envelope, or an error body."""
-        try:
-            data = await self.create_task(request)
-        except _Rejection as rejection:
-            error = self._error_body(rejection.status_code, rejection.message)
-            return _AsciiJSONResponse(error, status_code=rejection.status_code)
-        except _Crash as crash:
-            return PlainTextResponse(str(crash), status_code=500)
+        return answering(self.create_task, error_body=self._error_body, envelope=self._envelope)
+
+    def _envelope(self, data: object) -> dict[str, object]:
         body: dict[str, object] = {"ok": True, "data": data}
         if "sl-envelope-without-ok" in self.faults:
             del body["ok"]
         if "sl-extra-fields" in self.variations:
             body["message"] = "Task created successfully"
             body["request_id"] = uuid.uuid4().hex
-        return _AsciiJSONResponse(body)
+        return body
 
-    def _error_body(self, status: int, message: str) -> dict[str, object]:
+    def _error_body(self, rejection: Rejection) -> dict[str, object]:
+        status, message = rejection.status_code, rejection.message
         body: dict[str, object] = {"ok": False, "message": message}
         if "sl-error-body-nested" in self.variations:
             body = {"success": False, "error": {"code": status, "detail": message}}

@@ -59,7 +59,6 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import itertools
-import json
 import random
 import re
 import threading
@@ -67,14 +66,26 @@ import traceback
 import uuid
 from collections.abc import Awaitable, Callable, Iterator, Mapping
 from dataclasses import dataclass, replace
-from datetime import UTC, datetime, timedelta, timezone
-from typing import NoReturn
+from datetime import UTC, datetime, timedelta
 
 from starlette.datastructures import QueryParams
 from starlette.requests import Request
-from starlette.responses import JSONResponse, PlainTextResponse, Response
+from starlette.responses import Response
 from starlette.routing import BaseRoute, Route
 
+from taskconform.sandbox.answers import (
+    JSON_ERRORS,
+    Crash,
+    Handler,
+    Rejection,
+    answering,
+    format_millisecond_z,
+    format_utc_offset,
+    is_blank,
+    parse_json,
+    parse_timestamp,
+    to_millisecond,
+)
 from taskconform.sandbox.options import SandboxOptions
 from taskconform.sandbox.vendor import SandboxVendor
 
@@ -453,12 +464,6 @@ class SuperfoneStore:
 
 # --- Wire format ------------------------------------------------------------------------------
 
-_TIMESTAMP = re.compile(
-    r"(?P<year>\d{4})-(?P<month>\d{2})-(?P<day>\d{2})T(?P<hour>\d{2}):(?P<minute>\d{2})"
-    r"(?::(?P<second>\d{2})(?:\.(?P<fraction>\d+))?)?"
-    r"(?:Z|(?P<sign>[+-])(?P<offset_hours>\d{2})(?::?(?P<offset_minutes>[0-5]\d))?)?",
-    re.ASCII,
-)
 _EARLIEST_YEAR = 1000
 _INTEGER = re.compile(r"-?[0-9]+")
 
@@ -467,41 +472,10 @@ def _parse_timestamp(value: object, *, honour_offset: bool = True) -> datetime |
     """An aware UTC instant truncated to milliseconds, or None if ``value`` is not an accepted timestamp.
 
     ``honour_offset=False`` is the fault due-date-timezone-shift: the local time is taken as UTC.
+    Superfone also wants a four-digit year from 1000 on, so "10 minutes before" stays well-defined.
     """
-    match = _TIMESTAMP.fullmatch(value) if isinstance(value, str) else None
-    if match is None:
-        return None
-    part = match.groupdict()
-    offset = timedelta(0)
-    if part["sign"] is not None and honour_offset:
-        offset = timedelta(hours=int(part["offset_hours"]), minutes=int(part["offset_minutes"] or 0))
-        offset = -offset if part["sign"] == "-" else offset
-    try:
-        local = datetime(
-            int(part["year"]),
-            int(part["month"]),
-            int(part["day"]),
-            int(part["hour"]),
-            int(part["minute"]),
-            int(part["second"] or 0),
-            int((part["fraction"] or "0")[:3].ljust(3, "0")) * 1000,
-            tzinfo=timezone(offset),
-        )
-        instant = local.astimezone(UTC)
-    except (ValueError, OverflowError):  # impossible fields, an offset of 24h or more, out of range
-        return None
-    return instant if instant.year >= _EARLIEST_YEAR else None
-
-
-def _format_timestamp(instant: datetime) -> str:
-    """The documented wire form: UTC, milliseconds, ``Z`` (``2026-05-20T15:00:00.000Z``)."""
-    return instant.astimezone(UTC).replace(tzinfo=None).isoformat(timespec="milliseconds") + "Z"
-
-
-def _format_offset_seconds(instant: datetime) -> str:
-    """Variation timestamps-offset-seconds: ``2026-05-20T15:00:00+00:00``, a fraction only if non-zero."""
-    utc = instant.astimezone(UTC)
-    return utc.isoformat(timespec="milliseconds" if utc.microsecond else "seconds")
+    instant = parse_timestamp(value, honour_offset=honour_offset)
+    return instant if instant is not None and instant.year >= _EARLIEST_YEAR else None
 
 
 def _format_microseconds(instant: datetime) -> str:
@@ -509,19 +483,14 @@ def _format_microseconds(instant: datetime) -> str:
     return instant.astimezone(UTC).replace(tzinfo=None).isoformat(timespec="microseconds") + "Z"
 
 
+# The documented wire form is ``format_millisecond_z``; variations replace it.
 _TIMESTAMP_VARIATIONS: dict[str, Callable[[datetime], str]] = {
-    "timestamps-offset-seconds": _format_offset_seconds,
+    "timestamps-offset-seconds": format_utc_offset,
     "timestamps-microseconds": _format_microseconds,
 }
 
 
-def _to_millisecond(instant: datetime) -> datetime:
-    """The API's clock has millisecond resolution; comparing finer instants would invent precision."""
-    aware = instant if instant.tzinfo is not None else instant.replace(tzinfo=UTC)
-    return aware.astimezone(UTC).replace(microsecond=instant.microsecond // 1000 * 1000)
-
-
-def _task_json(task: Task, timestamp: Callable[[datetime], str] = _format_timestamp) -> dict[str, object]:
+def _task_json(task: Task, timestamp: Callable[[datetime], str] = format_millisecond_z) -> dict[str, object]:
     return {
         "id": task.id,
         "org_id": task.org_id,
@@ -543,34 +512,6 @@ def _task_json(task: Task, timestamp: Callable[[datetime], str] = _format_timest
     }
 
 
-class _AsciiJSONResponse(JSONResponse):
-    """JSON with non-ASCII escaped: UTF-8 cannot encode a lone surrogate a client may have sent, and
-    echoing it must not turn into a 500."""
-
-    def render(self, content: object) -> bytes:
-        return json.dumps(content, ensure_ascii=True, allow_nan=False, separators=(",", ":")).encode("ascii")
-
-
-class _Rejection(Exception):
-    """A documented (or chosen) error answer; raised from validation, rendered by ``_answering``."""
-
-    def __init__(self, status_code: int, message: str) -> None:
-        super().__init__(message)
-        self.status_code = status_code
-        self.message = message
-
-
-class _Crash(Exception):
-    """A 500 answered as text/plain: only faults (malformed-json-500, list-page-beyond-last-500) raise it."""
-
-    def __init__(self, text: str) -> None:
-        super().__init__(text)
-        self.text = text
-
-
-_Handler = Callable[[Request], Awaitable[object]]
-
-
 # --- Request parsing --------------------------------------------------------------------------
 
 
@@ -585,11 +526,6 @@ def _int_or_none(digits: str) -> int | None:
 def _integer(text: str) -> int | None:
     """An optionally negative integer in ASCII digits, else None."""
     return _int_or_none(text) if _INTEGER.fullmatch(text) else None
-
-
-def _reject_json_constant(name: str) -> NoReturn:
-    # NaN and Infinity are not JSON; Python's parser would otherwise accept them.
-    raise ValueError(f"{name} is not valid JSON")
 
 
 # --- Endpoints --------------------------------------------------------------------------------
@@ -611,7 +547,7 @@ class SuperfoneApi:
         self.variations = variations
         self._timestamp = next(
             (render for name, render in _TIMESTAMP_VARIATIONS.items() if name in variations),
-            _format_timestamp,
+            format_millisecond_z,
         )
         self._creatable_types = tuple(
             task_type
@@ -631,9 +567,9 @@ class SuperfoneApi:
     async def create_task(self, request: Request) -> object:
         if "create-wrong-key-writes" in self.faults and self._has_wrong_key(request):
             # Fault: the documented 401 is answered, but only after writing as account A.
-            with contextlib.suppress(_Rejection):
+            with contextlib.suppress(Rejection):
                 await self._create(request, SEED_ACCOUNTS[0].org_id)
-            raise _Rejection(401, UNAUTHORIZED)
+            raise Rejection(401, UNAUTHORIZED)
         return await self._create(request, self._org(request, "create"))
 
     async def list_tasks(self, request: Request) -> object:
@@ -659,12 +595,12 @@ class SuperfoneApi:
         # Fault complete-requires-body, only where there is something to close ("No open task" stays right).
         wants_body = "complete-requires-body" in self.faults and self._store.has_open_task(lead)
         if wants_body and not (await request.body()).strip():
-            raise _Rejection(400, BODY_EMPTY)
+            raise Rejection(400, BODY_EMPTY)
         task = self._store.complete_latest(lead, self._now())
         if task is None:
             if "complete-no-open-200" in self.faults:
                 return None
-            raise _Rejection(400, NO_OPEN_TASK)
+            raise Rejection(400, NO_OPEN_TASK)
         return self._task(task, "complete")
 
     async def _create(self, request: Request, org_id: int) -> object:
@@ -693,10 +629,10 @@ class SuperfoneApi:
         if key and endpoint == "list" and "list-wrong-key-accepted" in self.faults:
             return SEED_ACCOUNTS[0].org_id
         if key is None and endpoint == "create" and "create-missing-key-403" in self.faults:
-            raise _Rejection(403, UNAUTHORIZED)
+            raise Rejection(403, UNAUTHORIZED)
         if endpoint == "complete" and "complete-auth-message" in self.faults:
-            raise _Rejection(401, "Unauthorized")
-        raise _Rejection(401, UNAUTHORIZED)
+            raise Rejection(401, "Unauthorized")
+        raise Rejection(401, UNAUTHORIZED)
 
     def _has_wrong_key(self, request: Request) -> bool:
         key = request.headers.get("x-api-key")
@@ -709,8 +645,8 @@ class SuperfoneApi:
             return _int_or_none(raw_lead_id)
         fault, status, message = _LEAD_ID_FAULTS[endpoint]
         if fault in self.faults:
-            raise _Rejection(status, message)
-        raise _Rejection(400, LEAD_ID_NOT_NUMBER)
+            raise Rejection(status, message)
+        raise Rejection(400, LEAD_ID_NOT_NUMBER)
 
     def _find_lead(self, request: Request, org_id: int, lead_id: int | None, endpoint: str) -> Lead:
         """The lead if it is one of the account's; 404 for an unknown lead or another account's."""
@@ -723,10 +659,10 @@ class SuperfoneApi:
             and "complete-unknown-lead-no-open" in self.faults
             and not self._store.lead_exists(lead_id)
         ):
-            raise _Rejection(400, NO_OPEN_TASK)
+            raise Rejection(400, NO_OPEN_TASK)
         if endpoint == "list" and "not-found-echoes-key" in self.faults:
-            raise _Rejection(404, f"{LEAD_NOT_FOUND} for key {request.headers.get('x-api-key')}")
-        raise _Rejection(404, LEAD_NOT_FOUND)
+            raise Rejection(404, f"{LEAD_NOT_FOUND} for key {request.headers.get('x-api-key')}")
+        raise Rejection(404, LEAD_NOT_FOUND)
 
     # --- Create Task body ---
 
@@ -735,39 +671,39 @@ class SuperfoneApi:
         task_type = body.get("type")
         if task_type is None:
             reworded = "create-type-required-message" in self.faults
-            raise _Rejection(400, "type must be provided" if reworded else TYPE_REQUIRED)
+            raise Rejection(400, "type must be provided" if reworded else TYPE_REQUIRED)
         if not isinstance(task_type, str) or task_type not in self._creatable_types:
-            raise _Rejection(400, self._type_not_available(task_type))
+            raise Rejection(400, self._type_not_available(task_type))
         due_date = self._due_date(body, now)
         notify_at = None
         if body.get("notify_at") is not None:
             notify_at = _parse_timestamp(body["notify_at"])
             if notify_at is None:
-                raise _Rejection(400, NOTIFY_AT_NOT_TIMESTAMP)
+                raise Rejection(400, NOTIFY_AT_NOT_TIMESTAMP)
         customer_note = body.get("customer_note")
         if customer_note is not None and not isinstance(customer_note, str):
-            raise _Rejection(400, CUSTOMER_NOTE_NOT_STRING)
+            raise Rejection(400, CUSTOMER_NOTE_NOT_STRING)
         if notify_at is not None and not self._in_notify_window(notify_at, due_date, now):
             if "notify-window-422" in self.variations:
-                raise _Rejection(422, "notify_at out of range")
-            raise _Rejection(400, NOTIFY_AT_OUTSIDE_WINDOW)
+                raise Rejection(422, "notify_at out of range")
+            raise Rejection(400, NOTIFY_AT_OUTSIDE_WINDOW)
         return TaskDraft(task_type, due_date, notify_at, customer_note)
 
     def _body(self, raw: bytes) -> dict[str, object]:
         empty = TYPE_REQUIRED if "create-empty-body-message" in self.faults else BODY_EMPTY
-        if not raw.strip(b" \t\r\n"):
-            raise _Rejection(400, empty)
+        if is_blank(raw):
+            raise Rejection(400, empty)
         try:
-            body = json.loads(raw, parse_constant=_reject_json_constant)
-        except (ValueError, RecursionError) as error:
+            body = parse_json(raw)
+        except JSON_ERRORS as error:
             if "malformed-json-500" in self.faults:
-                raise _Crash(traceback.format_exc()) from error
+                raise Crash(traceback.format_exc()) from error
             invalid = "Invalid JSON" if "malformed-json-other-message" in self.variations else BODY_NOT_JSON
-            raise _Rejection(400, invalid) from None
+            raise Rejection(400, invalid) from None
         if not isinstance(body, dict):
-            raise _Rejection(400, BODY_NOT_OBJECT)
+            raise Rejection(400, BODY_NOT_OBJECT)
         if not body:
-            raise _Rejection(400, empty)
+            raise Rejection(400, empty)
         return body
 
     def _type_not_available(self, value: object) -> str:
@@ -781,13 +717,13 @@ class SuperfoneApi:
         if body.get("due_date") is None:
             if "create-due-date-defaulted" in self.faults:
                 return now + timedelta(days=1)
-            raise _Rejection(400, DUE_DATE_REQUIRED)
+            raise Rejection(400, DUE_DATE_REQUIRED)
         honour_offset = "due-date-timezone-shift" not in self.faults
         due_date = _parse_timestamp(body["due_date"], honour_offset=honour_offset)
         if due_date is None:
-            raise _Rejection(400, DUE_DATE_NOT_TIMESTAMP)
+            raise Rejection(400, DUE_DATE_NOT_TIMESTAMP)
         if due_date <= now and "past-due-date-rejected" in self.variations:
-            raise _Rejection(400, "due_date must be in the future")
+            raise Rejection(400, "due_date must be in the future")
         return due_date
 
     def _in_notify_window(self, notify_at: datetime, due_date: datetime, now: datetime) -> bool:
@@ -815,12 +751,12 @@ class SuperfoneApi:
         if size is None or size < 1:
             if size is not None and "list-page-size-zero-accepted" in self.faults:
                 return default
-            raise _Rejection(400, PAGE_SIZE_NOT_POSITIVE)
+            raise Rejection(400, PAGE_SIZE_NOT_POSITIVE)
         too_large = size >= MAX_PAGE_SIZE if "list-max-page-size-19" in self.faults else size > MAX_PAGE_SIZE
         if too_large:
             if "list-page-size-21-accepted" in self.faults:
                 return MAX_PAGE_SIZE
-            raise _Rejection(400, PAGE_SIZE_TOO_LARGE)
+            raise Rejection(400, PAGE_SIZE_TOO_LARGE)
         return size
 
     def _page_number(self, text: str, first_page: int) -> int:
@@ -829,7 +765,7 @@ class SuperfoneApi:
         if page is not None and page < first_page and "page-zero-first-page" in self.variations:
             return first_page
         if page is None or page < first_page:
-            raise _Rejection(400, PAGE_NOT_POSITIVE)
+            raise Rejection(400, PAGE_NOT_POSITIVE)
         return page
 
     def _check_page_exists(self, page: int, total_pages: int) -> None:
@@ -837,9 +773,9 @@ class SuperfoneApi:
         if page <= max(total_pages, 1):
             return
         if "list-page-beyond-last-500" in self.faults:
-            raise _Crash("Internal Server Error")
+            raise Crash("Internal Server Error")
         if "page-beyond-last-400" in self.variations:
-            raise _Rejection(400, "page out of range")
+            raise Rejection(400, "page out of range")
 
     def _page_start(self, page: int, page_size: int) -> int:
         if "list-page-zero-based" in self.faults:
@@ -850,26 +786,21 @@ class SuperfoneApi:
     # --- Responses ---
 
     def _answering(
-        self, handler: _Handler, success_status: int = 200
+        self, handler: Handler, success_status: int = 200
     ) -> Callable[[Request], Awaitable[Response]]:
         """Wrap a handler's data in the documented success envelope, or its rejection in an error body."""
+        return answering(
+            handler, error_body=self._error_body, envelope=self._envelope, success_status=success_status
+        )
 
-        async def endpoint(request: Request) -> Response:
-            try:
-                data = await handler(request)
-            except _Rejection as rejection:
-                error = self._error_body(rejection.status_code, rejection.message)
-                return _AsciiJSONResponse(error, status_code=rejection.status_code)
-            except _Crash as crash:
-                return PlainTextResponse(crash.text, status_code=500)
-            body: dict[str, object] = {"data": data, "message": "success"}
-            if "extra-fields" in self.variations:
-                body["meta"] = {"request_id": uuid.uuid4().hex, "api_version": "2"}
-            return _AsciiJSONResponse(body, status_code=success_status)
+    def _envelope(self, data: object) -> dict[str, object]:
+        body: dict[str, object] = {"data": data, "message": "success"}
+        if "extra-fields" in self.variations:
+            body["meta"] = {"request_id": uuid.uuid4().hex, "api_version": "2"}
+        return body
 
-        return endpoint
-
-    def _error_body(self, status: int, message: str) -> dict[str, object]:
+    def _error_body(self, rejection: Rejection) -> dict[str, object]:
+        status, message = rejection.status_code, rejection.message
         body: dict[str, object] = {"message": message}
         if "error-body-nested" in self.variations:
             body = {"error": {"status": status, "message": message}}
@@ -888,7 +819,7 @@ class SuperfoneApi:
         return rendered
 
     def _now(self) -> datetime:
-        return _to_millisecond(self._clock())
+        return to_millisecond(self._clock())
 
 
 def superfone_routes(options: SandboxOptions, prefix: str) -> list[BaseRoute]:
