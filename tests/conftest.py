@@ -14,6 +14,7 @@ import pytest
 from taskconform.sandbox import SandboxOptions, create_app, serve_in_thread
 from taskconform.sandbox.target_config import sandbox_key_env, sandbox_target_toml
 
+SUITE_DIR = Path(__import__("taskconform.suite", fromlist=["suite"]).__file__).parent
 DISTINCTIVE_KEY = "sfk-Zq8rT2-distinctive-4471"
 FOREIGN_KEY = "sfk-foreign-account-9923"
 
@@ -32,6 +33,37 @@ def run_taskconform(*args: str, env: dict[str, str] | None = None, cwd: Path | N
         check=False,
         env={**os.environ, **(env or {})},
         cwd=cwd,
+        stdin=subprocess.DEVNULL,
+        timeout=600,
+    )
+    return Completed(completed.returncode, completed.stdout + completed.stderr)
+
+
+def run_suite_as_plain_pytest(
+    config: Path, report_dir: Path, env: Mapping[str, str], *extra: str
+) -> Completed:
+    """The conformance suite as a user runs it without the runner: plain pytest with --target-config."""
+    completed = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "pytest",
+            str(SUITE_DIR),
+            "-c",
+            str(SUITE_DIR / "pytest.ini"),
+            "-p",
+            "no:cacheprovider",
+            "--target-config",
+            str(config),
+            "--conformance-report-dir",
+            str(report_dir),
+            *extra,
+        ],
+        capture_output=True,
+        text=True,
+        errors="replace",
+        check=False,
+        env={**os.environ, **env},
         stdin=subprocess.DEVNULL,
         timeout=600,
     )

@@ -12,7 +12,8 @@ from taskconform.catalogue import load_catalogue
 from taskconform.resources import contract_path, seed_path
 from taskconform.vendors import VENDORS
 
-SUITE_DIR = Path(__import__("taskconform.suite", fromlist=["x"]).__file__).parent
+from .conftest import SUITE_DIR
+
 SHARED_SEEDS = Path(__file__).resolve().parents[2] / "shared" / "seeds"
 
 

@@ -3,14 +3,17 @@
 from __future__ import annotations
 
 import json
-import sys
 from pathlib import Path
 
 import pytest
 
-from .conftest import DISTINCTIVE_KEY, SandboxTarget, run_taskconform, start_sandbox
-
-SUITE_DIR = Path(__import__("taskconform.suite", fromlist=["x"]).__file__).parent
+from .conftest import (
+    DISTINCTIVE_KEY,
+    SandboxTarget,
+    run_suite_as_plain_pytest,
+    run_taskconform,
+    start_sandbox,
+)
 
 
 def _report(report_dir: Path) -> dict:
@@ -62,30 +65,8 @@ def test_parallel_workers_reach_the_same_verdict(tmp_path: Path) -> None:
 
 
 def test_the_suite_runs_as_plain_pytest(sandbox_target: SandboxTarget, tmp_path: Path) -> None:
-    import subprocess
-
-    completed = subprocess.run(
-        [
-            sys.executable,
-            "-m",
-            "pytest",
-            str(SUITE_DIR),
-            "-c",
-            str(SUITE_DIR / "pytest.ini"),
-            "-q",
-            "-p",
-            "no:cacheprovider",
-            "--target-config",
-            str(sandbox_target.config),
-            "--conformance-report-dir",
-            str(tmp_path / "r"),
-        ],
-        capture_output=True,
-        text=True,
-        env={**__import__("os").environ, **sandbox_target.env},
-        check=False,
-    )
-    assert completed.returncode == 0, completed.stdout + completed.stderr
+    completed = run_suite_as_plain_pytest(sandbox_target.config, tmp_path / "r", sandbox_target.env, "-q")
+    assert completed.code == 0, completed.output
     assert _report(tmp_path / "r")["verdict"] == "conforms"
 
 

@@ -11,18 +11,14 @@ from __future__ import annotations
 
 import html
 import json
-import os
-import subprocess
-import sys
 from pathlib import Path
 from urllib.parse import quote, quote_plus
 
 from taskconform.catalogue import load_catalogue
 from taskconform.sandbox.smartlead import SMARTLEAD_SANDBOX
 
-from .conftest import run_taskconform, start_sandbox
+from .conftest import run_suite_as_plain_pytest, run_taskconform, start_sandbox
 
-SUITE_DIR = Path(__import__("taskconform.suite", fromlist=["x"]).__file__).parent
 KEY_CORE = "Vx7Qp2"
 SMARTLEAD_KEY = f"slk-{KEY_CORE} +/=&%-distinctive"
 OTHER_ACCOUNT_KEY = "slk-other-account-5530"
@@ -83,32 +79,18 @@ def test_the_smartlead_key_reaches_no_output_even_in_failures_and_reproductions(
             str(tmp_path / "r1"),
             env=target.env,
         )
-        plain = subprocess.run(
-            [
-                sys.executable,
-                "-m",
-                "pytest",
-                str(SUITE_DIR),
-                "-c",
-                str(SUITE_DIR / "pytest.ini"),
-                "-rA",
-                "-vv",
-                "--tb=long",
-                "-p",
-                "no:cacheprovider",
-                "--target-config",
-                str(target.config),
-                "--conformance-vendor",
-                "smartlead",
-                "--conformance-report-dir",
-                str(tmp_path / "r2"),
-            ],
-            capture_output=True,
-            env={**os.environ, **target.env},
-            check=False,
+        plain = run_suite_as_plain_pytest(
+            target.config,
+            tmp_path / "r2",
+            target.env,
+            "-rA",
+            "-vv",
+            "--tb=long",
+            "--conformance-vendor",
+            "smartlead",
         )
     assert via_runner.code == 1, via_runner.output
-    assert plain.returncode == 1
+    assert plain.code == 1
     report = _report(tmp_path / "r1")
     failures = [f for c in report["vendors"][0]["clauses"] for f in c["failures"]]
     assert {c["id"] for c in report["vendors"][0]["clauses"] if c["verdict"] == "fail"} == {
@@ -118,7 +100,7 @@ def test_the_smartlead_key_reaches_no_output_even_in_failures_and_reproductions(
     assert all("api_key=***" in f["exchanges"][0]["request"]["url"] for f in failures)
     outputs = {
         "runner output": via_runner.output.encode(),
-        "plain pytest output": plain.stdout + plain.stderr,
+        "plain pytest output": plain.output.encode(),
     }
     outputs |= _files(tmp_path / "r1") | _files(tmp_path / "r2")
     scripts = [blob for where, blob in outputs.items() if where.endswith(".sh")]

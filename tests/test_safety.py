@@ -18,9 +18,8 @@ import pytest
 from taskconform.sandbox import DEFAULT_KEYS
 from taskconform.sandbox.target_config import sandbox_key_env, sandbox_target_toml
 
-from .conftest import DISTINCTIVE_KEY, run_taskconform, start_sandbox
+from .conftest import DISTINCTIVE_KEY, run_suite_as_plain_pytest, run_taskconform, start_sandbox
 
-SUITE_DIR = Path(__import__("taskconform.suite", fromlist=["x"]).__file__).parent
 SECRET_SPELLINGS = {DISTINCTIVE_KEY, quote(DISTINCTIVE_KEY, safe=""), quote_plus(DISTINCTIVE_KEY)}
 
 
@@ -45,36 +44,16 @@ def test_no_key_in_any_output_even_when_the_target_echoes_it(tmp_path: Path) -> 
         via_runner = run_taskconform(
             "run", "--config", str(target.config), "--report-dir", str(tmp_path / "r1"), env=target.env
         )
-        plain = subprocess.run(
-            [
-                sys.executable,
-                "-m",
-                "pytest",
-                str(SUITE_DIR),
-                "-c",
-                str(SUITE_DIR / "pytest.ini"),
-                "-rA",
-                "-vv",
-                "-p",
-                "no:cacheprovider",
-                "--target-config",
-                str(target.config),
-                "--conformance-report-dir",
-                str(tmp_path / "r2"),
-            ],
-            capture_output=True,
-            env={**os.environ, **target.env},
-            check=False,
-        )
+        plain = run_suite_as_plain_pytest(target.config, tmp_path / "r2", target.env, "-rA", "-vv")
         echoed = httpx.get(
             f"{target.base_url}/superfone/enterprise/api/lead/999999999/task",
             headers={"x-api-key": DISTINCTIVE_KEY},
         )
     assert DISTINCTIVE_KEY in echoed.text, "the fault must really echo the key for this test to mean anything"
-    assert via_runner.code == 1 and plain.returncode == 1
+    assert via_runner.code == 1 and plain.code == 1
     outputs = {
         "runner output": via_runner.output.encode(),
-        "plain pytest output": plain.stdout + plain.stderr,
+        "plain pytest output": plain.output.encode(),
     }
     outputs.update({str(p): b for p, b in _bytes_written(tmp_path / "r1").items()})
     outputs.update({str(p): b for p, b in _bytes_written(tmp_path / "r2").items()})
