@@ -70,6 +70,24 @@ def test_the_suite_runs_as_plain_pytest(sandbox_target: SandboxTarget, tmp_path:
     assert _report(tmp_path / "r")["verdict"] == "conforms"
 
 
+def test_a_run_that_checked_nothing_certifies_nothing(sandbox_target: SandboxTarget, tmp_path: Path) -> None:
+    completed = run_suite_as_plain_pytest(
+        sandbox_target.config, tmp_path / "r", sandbox_target.env, "-q", "-k", "no_test_is_named_so"
+    )
+    report = _report(tmp_path / "r")
+    assert (report["verdict"], report["gate"]) == ("incomplete", "incomplete"), completed.output
+    assert "no test checked any clause" in report["incomplete_reason"]
+
+
+def test_collecting_the_suite_writes_no_report(sandbox_target: SandboxTarget, tmp_path: Path) -> None:
+    completed = run_suite_as_plain_pytest(
+        sandbox_target.config, tmp_path / "r", sandbox_target.env, "--collect-only"
+    )
+    assert completed.code == 0, completed.output
+    assert "test_generated_requests_get_documented_answers" in completed.output
+    assert not (tmp_path / "r").exists()
+
+
 def test_an_unreachable_target_exits_3_without_a_verdict(tmp_path: Path) -> None:
     config = tmp_path / "t.toml"
     config.write_text(

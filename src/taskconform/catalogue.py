@@ -6,9 +6,7 @@ from dataclasses import dataclass
 from functools import cache
 from typing import Any
 
-import yaml
-
-from .resources import contract_path
+from .resources import contract_path, load_yaml
 
 __all__ = ["Catalogue", "Clause", "OpenBehaviour", "load_catalogue"]
 
@@ -78,7 +76,7 @@ def _open(raw: dict[str, Any], seeds: dict[str, dict[str, str]]) -> OpenBehaviou
 
 @cache
 def load_catalogue(vendor: str) -> Catalogue:
-    raw = yaml.safe_load(contract_path(f"{vendor}.yaml").read_text(encoding="utf-8"))
+    raw = load_yaml(contract_path(f"{vendor}.yaml"))
     seeds: dict[str, dict[str, str]] = raw["seeds"]
     return Catalogue(
         vendor=raw["vendor"],

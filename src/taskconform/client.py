@@ -10,10 +10,12 @@ from __future__ import annotations
 
 import email.utils
 import json
+import ssl
 import time
 from collections.abc import Mapping
 from dataclasses import dataclass
 from enum import Enum
+from functools import cache
 from typing import Any
 
 import httpx
@@ -61,6 +63,12 @@ class RetryPolicy:
     transport_retries: int = 2
 
 
+@cache
+def _tls_context() -> ssl.SSLContext:
+    """One certificate store for every client: loading it costs more than a request to a local target."""
+    return httpx.create_ssl_context()
+
+
 class ApiClient:
     def __init__(
         self,
@@ -81,6 +89,7 @@ class ApiClient:
         # reusing a connection the server is closing would lose a write's answer.
         self._http = httpx.Client(
             timeout=timeout_s,
+            verify=_tls_context(),
             transport=transport,
             follow_redirects=False,
             limits=httpx.Limits(keepalive_expiry=2.0),

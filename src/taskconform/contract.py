@@ -15,9 +15,8 @@ from typing import Any
 from urllib.parse import quote
 
 import jsonschema_rs
-import yaml
 
-from .resources import spec_path
+from .resources import load_yaml, spec_path
 
 __all__ = ["OperationContract", "SpecContract", "load_spec_contract", "parse_instant"]
 
@@ -82,7 +81,7 @@ _METHODS = ("get", "post", "put", "patch", "delete")
 
 @cache
 def load_spec_contract(file_name: str) -> SpecContract:
-    document = yaml.safe_load(spec_path(file_name).read_text(encoding="utf-8"))
+    document = load_yaml(spec_path(file_name))
     operations: dict[str, OperationContract] = {}
     for path, item in document["paths"].items():
         for method in _METHODS:

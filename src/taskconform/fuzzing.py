@@ -4,27 +4,97 @@ Schemathesis draws positive and negative requests from the spec; we send them th
 client (redaction, back-off, evidence) and judge them with our clause-mapped checks only. Its
 generic checks are not used wholesale: "every schema-invalid request is rejected" and "every
 schema-valid request is accepted" are not promises these documents make.
+
+Drawing a request costs several times what sending it to a local target does, so a run draws them
+ahead, in another process (``prefetch``), while its other tests talk to the target. Each search has
+a fixed seed and confinement takes nothing from Hypothesis, so the Hypothesis search run in the
+test — without prefetching, or to shrink a failure found in prefetched requests — draws the very
+same requests in the very same order.
 """
 
 from __future__ import annotations
 
+import random
 import time
+import zlib
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
 from functools import cache
 from typing import Any
 
 import schemathesis
+from hypothesis import given, seed
 from hypothesis import strategies as st
 from schemathesis import Case, GenerationMode
+from schemathesis.core import NOT_SET
 from schemathesis.schemas import APIOperation
 
 from .exchange import Exchange
-from .findings import Verification
+from .findings import ContractViolation, Verification
+from .profiles import Profile
 from .resources import spec_path
 from .target import Target
 
-__all__ = ["fuzz_operation_once", "load_operation"]
+__all__ = ["DrawingUnavailable", "DrawnRequest", "FuzzKey", "fuzz", "load_operation", "request_search"]
 
 _SCHEMATHESIS_HEADERS = {"user-agent", "x-schemathesis-testcaseid", "accept-encoding", "connection", "accept"}
+
+
+@dataclass(frozen=True)
+class FuzzKey:
+    """One search: an operation of a spec, drawn valid (positive) or invalid (negative)."""
+
+    spec_file: str
+    operation_id: str
+    mode: GenerationMode
+
+    @property
+    def seed(self) -> int:
+        return zlib.crc32(f"{self.spec_file}:{self.operation_id}:{self.mode.value}".encode())
+
+
+@dataclass(frozen=True)
+class DrawnRequest:
+    """A drawn request as plain data, so it can cross a process boundary; ``body`` None is no body."""
+
+    method: str
+    path_parameters: dict[str, Any]
+    headers: dict[str, Any]
+    cookies: dict[str, Any]
+    query: dict[str, Any]
+    has_body: bool
+    body: Any
+    media_type: str | None
+
+    @classmethod
+    def of(cls, case: Case) -> DrawnRequest:
+        has_body = case.body is not NOT_SET
+        return cls(
+            case.method,
+            dict(case.path_parameters or {}),
+            dict(case.headers or {}),
+            dict(case.cookies or {}),
+            dict(case.query or {}),
+            has_body,
+            case.body if has_body else None,
+            case.media_type,
+        )
+
+    def case(self, operation: APIOperation) -> Case:
+        return operation.Case(
+            method=self.method,
+            path_parameters=dict(self.path_parameters),
+            headers=dict(self.headers),
+            cookies=dict(self.cookies),
+            query=dict(self.query),
+            body=self.body if self.has_body else NOT_SET,
+            media_type=self.media_type,
+        )
+
+    def chooser(self) -> Callable[[list[Any]], Any]:
+        """Picks configured records for this request: the same picks wherever it was drawn."""
+        rng = random.Random(repr(self))
+        return lambda pool: rng.choice(pool)
 
 
 @cache
@@ -40,19 +110,32 @@ def load_operation(spec_file: str, operation_id: str) -> APIOperation:
 
 
 @cache
-def _requests(spec_file: str, operation_id: str, mode: GenerationMode) -> st.SearchStrategy[Case]:
-    """Built once per operation and mode: building it costs more than drawing many requests from it."""
-    return load_operation(spec_file, operation_id).as_strategy(generation_mode=mode)
+def _requests(key: FuzzKey) -> st.SearchStrategy[Case]:
+    """Built once per search: building it costs more than drawing many requests from it."""
+    return load_operation(key.spec_file, key.operation_id).as_strategy(generation_mode=key.mode)
 
 
-def fuzz_operation_once(
-    target: Target, verify: Verification, operation_id: str, mode: GenerationMode, data: st.DataObject
-) -> Exchange:
-    """Draw one request, confine it to configured records, send it and check the answer."""
-    started = time.perf_counter()
-    case = data.draw(_requests(target.vendor.spec_file, operation_id, mode), label="request")
-    target.generation_s += time.perf_counter() - started
-    target.vendor.confine(target, case, lambda pool: data.draw(st.sampled_from(pool)))
+def request_search(
+    profile: Profile, key: FuzzKey, each: Callable[[DrawnRequest, float], None]
+) -> Callable[[], None]:
+    """The Hypothesis search over one operation's requests: ``each`` gets every one drawn, and the
+    seconds its drawing took."""
+
+    @profile.hypothesis(max_examples=profile.fuzz_examples)
+    @seed(key.seed)
+    @given(data=st.data())
+    def search(data: st.DataObject) -> None:
+        started = time.perf_counter()
+        case = data.draw(_requests(key), label="request")
+        each(DrawnRequest.of(case), time.perf_counter() - started)
+
+    return search
+
+
+def send(target: Target, verify: Verification, key: FuzzKey, drawn: DrawnRequest) -> Exchange:
+    """Confine a drawn request to configured records, send it and check the answer."""
+    case = drawn.case(load_operation(key.spec_file, key.operation_id))
+    target.vendor.confine(target, case, drawn.chooser())
     kwargs = case.as_transport_kwargs(base_url=target.client.base_url)
     headers = {k: v for k, v in kwargs["headers"].items() if k.lower() not in _SCHEMATHESIS_HEADERS}
     body: dict[str, Any] = {}
@@ -63,5 +146,50 @@ def fuzz_operation_once(
         body["content"] = data_value if isinstance(data_value, bytes) else str(data_value).encode()
     path = kwargs["url"].removeprefix(target.client.base_url)
     exchange = target.client.request(kwargs["method"], path, params=kwargs["params"], headers=headers, **body)
-    target.receive(verify, operation_id, exchange, case.path_parameters or {})
+    target.receive(verify, key.operation_id, exchange, case.path_parameters or {})
     return exchange
+
+
+class DrawingUnavailable(Exception):
+    """Requests drawn ahead stopped coming (the drawer failed or ended): the test draws its own."""
+
+
+def fuzz(
+    target: Target, verify: Verification, profile: Profile, key: FuzzKey, drawn: Iterator[DrawnRequest] | None
+) -> None:
+    """Send every request of the search and check each answer.
+
+    ``drawn`` are the search's requests drawn ahead (None: draw them here, with Hypothesis). A
+    violation among them is searched again with Hypothesis when the profile shrinks: that draws the
+    same requests, then shrinks the failing one. Should the target no longer fail, the violation as
+    first seen stands.
+    """
+
+    def check(request: DrawnRequest, drawing_s: float) -> None:
+        target.generation_s += drawing_s
+        send(target, verify, key, request)
+        verify.settle()
+
+    search = request_search(profile, key, check)
+    if drawn is not None:
+        try:
+            _check_each(drawn, check)
+            return
+        except DrawingUnavailable:
+            pass
+        except ContractViolation:
+            if not profile.shrink:
+                raise
+            search()
+            raise
+    search()
+
+
+def _check_each(drawn: Iterator[DrawnRequest], check: Callable[[DrawnRequest, float], None]) -> None:
+    """Waiting for a request drawn ahead counts as drawing it."""
+    while True:
+        started = time.perf_counter()
+        request = next(drawn, None)
+        if request is None:
+            return
+        check(request, time.perf_counter() - started)

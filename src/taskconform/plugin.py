@@ -23,6 +23,7 @@ from hypothesis.errors import HypothesisException
 from .config import load_config
 from .errors import ConfigError, InfrastructureError
 from .findings import ContractViolation, Verification
+from .prefetch import RequestPrefetcher, can_prefetch
 from .profiles import PROFILES
 from .reports.writer import RunCollector, TestRecord, new_run_id
 from .session import RunState
@@ -75,6 +76,7 @@ def pytest_addoption(parser: pytest.Parser) -> None:
 def pytest_configure(config: pytest.Config) -> None:
     config.addinivalue_line("markers", "clause(*ids): the catalogue clauses a test checks")
     config.addinivalue_line("markers", "vendor(name): the vendor a test belongs to")
+    config.addinivalue_line("markers", "generated_requests(key): the request search a test sends (a FuzzKey)")
     path = config.getoption("--target-config")
     if not path:
         return
@@ -92,7 +94,7 @@ def pytest_configure(config: pytest.Config) -> None:
         profile = replace(profile, shrink=False)
     state = RunState(target_config, profile, requested)
     config.stash[RUN_STATE] = state
-    if not hasattr(config, "workerinput"):
+    if not hasattr(config, "workerinput") and not config.option.collectonly:
         run_id = config.getoption("--conformance-run-id") or new_run_id()
         collector = RunCollector(state, run_id, Path(config.getoption("--conformance-report-dir")))
         cleanup = config.getoption("--conformance-cleanup")
@@ -129,6 +131,21 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
     if drop:
         config.hook.pytest_deselected(items=drop)
         items[:] = keep
+
+
+def pytest_collection_finish(session: pytest.Session) -> None:
+    """A single-process run draws its generated requests ahead while its other tests run."""
+    config = session.config
+    if RUN_STATE not in config.stash or config.option.collectonly or _parallel(config) or not can_prefetch():
+        return
+    keys = [m.args[0] for item in session.items if (m := item.get_closest_marker("generated_requests"))]
+    if keys:
+        state = config.stash[RUN_STATE]
+        state.prefetcher = RequestPrefetcher(state.profile, keys)
+
+
+def _parallel(config: pytest.Config) -> bool:
+    return hasattr(config, "workerinput") or bool(getattr(config.option, "numprocesses", None))
 
 
 @pytest.fixture(scope="session")

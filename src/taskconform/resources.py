@@ -7,8 +7,11 @@ A wheel carries them under ``taskconform/_data``; a source checkout (editable in
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
-__all__ = ["contract_path", "data_root", "seed_path", "spec_path"]
+import yaml
+
+__all__ = ["contract_path", "data_root", "load_yaml", "seed_path", "spec_path"]
 
 _PACKAGE_DIR = Path(__file__).resolve().parent
 
@@ -33,3 +36,9 @@ def contract_path(file_name: str) -> Path:
 
 def seed_path(file_name: str) -> Path:
     return data_root() / "contracts" / "seeds" / file_name
+
+
+def load_yaml(path: Path) -> Any:
+    """Safe YAML, parsed by libyaml where PyYAML has it: ten times the speed of the Python parser."""
+    loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+    return yaml.load(path.read_text(encoding="utf-8"), Loader=loader)

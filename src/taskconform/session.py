@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import os
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 from urllib.parse import urlsplit
@@ -12,6 +12,8 @@ from .client import ApiClient
 from .config import TargetConfig
 from .errors import ConfigError, InfrastructureError
 from .findings import Verification
+from .fuzzing import DrawnRequest, FuzzKey
+from .prefetch import RequestPrefetcher
 from .profiles import Profile
 from .redaction import Redactor
 from .target import Target, WorkerSlot
@@ -36,6 +38,7 @@ class RunState:
     _targets: dict[str, Target] = field(default_factory=dict)
     _counted: int = 0
     _generated: float = 0.0
+    prefetcher: RequestPrefetcher | None = None
 
     def __post_init__(self) -> None:
         self.redactor = Redactor(self.config.secret_values())
@@ -82,6 +85,9 @@ class RunState:
         self._counted, self._generated = total, generation
         return drained
 
+    def drawn_ahead(self, key: FuzzKey) -> Iterator[DrawnRequest] | None:
+        return None if self.prefetcher is None else self.prefetcher.drawn(key)
+
     def open_targets(self) -> list[tuple[str, Target]]:
         return list(self._targets.items())
 
@@ -106,5 +112,7 @@ class RunState:
         return results
 
     def close(self) -> None:
+        if self.prefetcher is not None:
+            self.prefetcher.close()
         for target in self._targets.values():
             target.client.close()

@@ -138,7 +138,11 @@ class RunCollector:
             for error_kind, message in errors:
                 if error_kind == kind:
                     return f"{kind} error: {message}"
-        return "the run was interrupted before it finished" if interrupted else None
+        if interrupted:
+            return "the run was interrupted before it finished"
+        if not any(r.exercised for r in self.records):
+            return "configuration error: no test checked any clause (were they all deselected?)"
+        return None
 
     def build(self, interrupted: bool = False) -> dict[str, Any]:
         finished = _now()

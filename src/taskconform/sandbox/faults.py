@@ -13,9 +13,7 @@ from dataclasses import dataclass
 from functools import cache
 from typing import Any
 
-import yaml
-
-from taskconform.resources import contract_path
+from taskconform.resources import contract_path, load_yaml
 
 __all__ = [
     "ALL_VENDORS",
@@ -50,7 +48,7 @@ class Variation:
 
 
 def _entries(file_name: str) -> list[dict[str, Any]]:
-    raw = yaml.safe_load(contract_path(file_name).read_text(encoding="utf-8"))
+    raw = load_yaml(contract_path(file_name))
     if not isinstance(raw, list):
         raise ValueError(f"contracts/{file_name} must be a list of entries")
     return raw

@@ -8,38 +8,34 @@ an answer about one record holds only that record's data.
 from __future__ import annotations
 
 import pytest
-from hypothesis import given
-from hypothesis import strategies as st
 from schemathesis import GenerationMode
 
 from taskconform.findings import Verification
-from taskconform.fuzzing import fuzz_operation_once
+from taskconform.fuzzing import FuzzKey, fuzz
 from taskconform.session import RunState
 from taskconform.target import Target
 from taskconform.vendors import VENDORS
 
-OPERATIONS = [
+SEARCHES = [
     pytest.param(
         vendor.name,
-        operation_id,
-        mode,
+        key,
         id=f"{vendor.name}-{operation_id}-{mode.value}",
-        marks=[pytest.mark.vendor(vendor.name), pytest.mark.clause(*sorted(set(clauses.values())))],
+        marks=[
+            pytest.mark.vendor(vendor.name),
+            pytest.mark.clause(*sorted(set(clauses.values()))),
+            pytest.mark.generated_requests(key),
+        ],
     )
     for vendor in VENDORS.values()
     for operation_id, clauses in vendor.response_clauses.items()
     for mode in (GenerationMode.POSITIVE, GenerationMode.NEGATIVE)
+    for key in [FuzzKey(vendor.spec_file, operation_id, mode)]
 ]
 
 
-@pytest.mark.parametrize(("vendor_name", "operation_id", "mode"), OPERATIONS)
+@pytest.mark.parametrize(("vendor_name", "key"), SEARCHES)
 def test_generated_requests_get_documented_answers(
-    target: Target, verify: Verification, run_state: RunState, operation_id: str, mode: GenerationMode
+    target: Target, verify: Verification, run_state: RunState, key: FuzzKey
 ) -> None:
-    @run_state.profile.hypothesis(max_examples=run_state.profile.fuzz_examples)
-    @given(data=st.data())
-    def one_request(data: st.DataObject) -> None:
-        fuzz_operation_once(target, verify, operation_id, mode, data)
-        verify.settle()
-
-    one_request()
+    fuzz(target, verify, run_state.profile, key, run_state.drawn_ahead(key))
