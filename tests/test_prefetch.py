@@ -1,10 +1,14 @@
-"""Requests drawn ahead in another process are exactly those the test would draw, and failures found
-among them are still shrunk by Hypothesis."""
+"""Requests drawn ahead by the run's drawer are exactly those the test would draw, failures found
+among them are still shrunk by Hypothesis, and a test never depends on the drawer to run."""
 
 from __future__ import annotations
 
 import multiprocessing
+import os
+import signal
+import time
 from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import replace
 from types import SimpleNamespace
 from typing import Any
@@ -14,55 +18,81 @@ from schemathesis import GenerationMode
 
 from taskconform import fuzzing
 from taskconform.findings import ContractViolation, Verification
-from taskconform.fuzzing import DrawingUnavailable, DrawnRequest, FuzzKey, fuzz, request_search
-from taskconform.prefetch import RequestPrefetcher
-from taskconform.profiles import PROFILES
+from taskconform.fuzzing import DrawingUnavailable, DrawnAhead, DrawnRequest, FuzzKey, draw, fuzz, searches
+from taskconform.prefetch import DIRECTORY_VARIABLE, DrawnRequests, RequestDrawer
+from taskconform.profiles import PROFILES, Profile
 from taskconform.redaction import Redactor
 from taskconform.vendors import VENDORS
 
 QUICK = PROFILES["quick"]
-KEYS = [
-    FuzzKey(vendor.spec_file, operation_id, mode)
-    for vendor in VENDORS.values()
-    for operation_id in vendor.response_clauses
-    for mode in (GenerationMode.POSITIVE, GenerationMode.NEGATIVE)
-]
+KEYS = searches(VENDORS.values())
 CREATE_VALID = FuzzKey(VENDORS["superfone"].spec_file, "createTask", GenerationMode.POSITIVE)
 
 
-def drawn_here(key: FuzzKey) -> list[DrawnRequest]:
-    requests: list[DrawnRequest] = []
-    request_search(QUICK, key, lambda request, _: requests.append(request))()
-    return requests
+@contextmanager
+def drawing(
+    profile: Profile, keys: list[FuzzKey], *, go: bool = True
+) -> Iterator[tuple[RequestDrawer, DrawnRequests]]:
+    drawer = RequestDrawer(profile, keys, preload=False)
+    try:
+        ahead = DrawnRequests.of_this_run()
+        assert ahead is not None
+        if go:
+            drawer.go()
+        yield drawer, ahead
+    finally:
+        drawer.close()
+
+
+def wait_until_the_drawer_has_started(drawer: RequestDrawer, count: int) -> None:
+    """Searches the drawer has started carry its claim; a test taking one sooner would claim it."""
+    deadline = time.monotonic() + 60
+    while len(list(drawer.directory.glob("*.claimed"))) < count:
+        assert time.monotonic() < deadline, "the drawer never started"
+        time.sleep(0.01)
 
 
 def test_requests_drawn_ahead_are_those_the_test_draws_in_the_same_order() -> None:
-    prefetcher = RequestPrefetcher(QUICK, KEYS)
-    try:
-        ahead = {key: list(prefetcher.drawn(key) or []) for key in KEYS}
-    finally:
-        prefetcher.close()
+    with drawing(QUICK, KEYS) as (drawer, ahead):
+        wait_until_the_drawer_has_started(drawer, len(KEYS))
+        taken = {key: list(ahead.take(key) or ()) for key in KEYS}
+    assert len(KEYS) == 10
     for key in KEYS:
-        assert ahead[key] == drawn_here(key), key
-        assert len(ahead[key]) == QUICK.fuzz_examples
+        assert taken[key] == draw(QUICK, key), key
+        assert len(taken[key]) == QUICK.fuzz_examples
 
 
-def test_the_drawer_is_gone_once_closed_even_mid_search() -> None:
-    prefetcher = RequestPrefetcher(PROFILES["thorough"], KEYS)
-    first = next(prefetcher.drawn(KEYS[0]) or iter(()))
-    prefetcher.close()
-    assert isinstance(first, DrawnRequest)
+def test_the_drawer_and_its_files_are_gone_once_closed_even_mid_search() -> None:
+    with drawing(PROFILES["thorough"], KEYS) as (drawer, _):
+        directory = drawer.directory
+        assert os.environ[DIRECTORY_VARIABLE].startswith(str(directory))
+        wait_until_the_drawer_has_started(drawer, 1)
     assert not [p for p in multiprocessing.active_children() if p.name == "taskconform-drawer"]
+    assert not directory.exists() and DIRECTORY_VARIABLE not in os.environ
 
 
-def test_a_search_not_planned_is_not_drawn_ahead() -> None:
-    prefetcher = RequestPrefetcher(QUICK, KEYS[:1])
-    try:
-        assert prefetcher.drawn(KEYS[1]) is None
-        assert prefetcher.drawn(KEYS[0]) is not None
-        assert prefetcher.drawn(KEYS[0]) is None
-    finally:
-        prefetcher.close()
+def test_a_search_the_drawer_was_not_asked_for_is_drawn_by_its_test() -> None:
+    with drawing(QUICK, KEYS[:1]) as (drawer, ahead):
+        wait_until_the_drawer_has_started(drawer, 1)
+        assert ahead.take(KEYS[1]) is None
+        assert list(ahead.take(KEYS[0]) or ()) == draw(QUICK, KEYS[0])
+
+
+def test_a_search_a_test_reaches_first_is_the_tests_and_the_drawer_skips_it() -> None:
+    with drawing(QUICK, KEYS[:2], go=False) as (drawer, ahead):
+        assert ahead.take(KEYS[0]) is None
+        drawer.go()
+        wait_until_the_drawer_has_started(drawer, 2)
+        assert list(ahead.take(KEYS[1]) or ()) == draw(QUICK, KEYS[1])
+        assert not any(p.stat().st_size for p in drawer.directory.glob("createTask-positive-*.stream"))
+
+
+def test_a_drawer_that_died_midway_is_not_waited_for() -> None:
+    with drawing(PROFILES["thorough"], KEYS) as (drawer, ahead):
+        wait_until_the_drawer_has_started(drawer, 1)
+        os.kill(int(os.environ[DIRECTORY_VARIABLE].rpartition(":")[2]), signal.SIGKILL)
+        with pytest.raises(DrawingUnavailable, match="the drawer stopped"):
+            list(ahead.take(KEYS[0]) or ())
 
 
 class Sender:
@@ -78,13 +108,24 @@ class Sender:
         verify.expect("X-CLAUSE", not self.broken(request), "no reminder", request.body)
 
 
+class Given:
+    """Requests drawn ahead, handed over as the drawer's reader does."""
+
+    def __init__(self, requests: list[DrawnRequest] | None) -> None:
+        self.requests = requests
+
+    def take(self, key: FuzzKey) -> Iterator[DrawnRequest] | None:
+        return None if self.requests is None else iter(self.requests)
+
+
 def is_reminder(request: DrawnRequest) -> bool:
     return isinstance(request.body, dict) and request.body.get("type") == "REMINDER"
 
 
-def run_fuzz(profile: Any, drawn: Iterator[DrawnRequest] | None) -> ContractViolation | None:
+def run_fuzz(profile: Any, ahead: DrawnAhead | None) -> ContractViolation | None:
+    target: Any = SimpleNamespace(generation_s=0.0)
     try:
-        fuzz(SimpleNamespace(generation_s=0.0), Verification(Redactor()), profile, CREATE_VALID, drawn)  # type: ignore[arg-type]
+        fuzz(target, Verification(Redactor()), profile, CREATE_VALID, ahead)
     except ContractViolation as violation:
         return violation
     return None
@@ -93,10 +134,10 @@ def run_fuzz(profile: Any, drawn: Iterator[DrawnRequest] | None) -> ContractViol
 def test_a_violation_among_requests_drawn_ahead_is_shrunk_by_the_same_search(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    ahead = drawn_here(CREATE_VALID)
+    ahead = draw(QUICK, CREATE_VALID)
     first_failing = next(i for i, request in enumerate(ahead) if is_reminder(request))
     sender = Sender(monkeypatch, is_reminder)
-    violation = run_fuzz(QUICK, iter(ahead))
+    violation = run_fuzz(QUICK, Given(ahead))
     assert violation is not None
     searched = sender.sent[first_failing + 1 :]
     assert searched[: first_failing + 1] == ahead[: first_failing + 1]
@@ -106,28 +147,34 @@ def test_a_violation_among_requests_drawn_ahead_is_shrunk_by_the_same_search(
 
 
 def test_without_shrinking_the_violation_is_reported_as_first_seen(monkeypatch: pytest.MonkeyPatch) -> None:
-    ahead = drawn_here(CREATE_VALID)
+    ahead = draw(QUICK, CREATE_VALID)
     first_failing = next(i for i, request in enumerate(ahead) if is_reminder(request))
     sender = Sender(monkeypatch, is_reminder)
-    violation = run_fuzz(replace(QUICK, shrink=False), iter(ahead))
+    violation = run_fuzz(replace(QUICK, shrink=False), Given(ahead))
     assert violation is not None
     assert sender.sent == ahead[: first_failing + 1]
     assert violation.findings[0].actual == str(ahead[first_failing].body)
 
 
-def test_a_test_draws_its_own_requests_when_drawing_ahead_stops(monkeypatch: pytest.MonkeyPatch) -> None:
-    ahead = drawn_here(CREATE_VALID)
+@pytest.mark.parametrize("ahead", [None, Given(None)], ids=["no drawer", "search not asked for"])
+def test_without_requests_drawn_ahead_the_test_draws_the_same_ones(
+    monkeypatch: pytest.MonkeyPatch, ahead: DrawnAhead | None
+) -> None:
+    sender = Sender(monkeypatch, lambda request: False)
+    assert run_fuzz(QUICK, ahead) is None
+    assert sender.sent == draw(QUICK, CREATE_VALID)
 
-    def stops_after_three() -> Iterator[DrawnRequest]:
-        yield from ahead[:3]
-        raise DrawingUnavailable("the drawer ended early")
+
+def test_when_drawing_ahead_stops_midway_the_test_draws_them_all_itself(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    ahead = draw(QUICK, CREATE_VALID)
+
+    class StopsAfterThree:
+        def take(self, key: FuzzKey) -> Iterator[DrawnRequest]:
+            yield from ahead[:3]
+            raise DrawingUnavailable("the drawer stopped")
 
     sender = Sender(monkeypatch, lambda request: False)
-    assert run_fuzz(QUICK, stops_after_three()) is None
+    assert run_fuzz(QUICK, StopsAfterThree()) is None
     assert sender.sent == ahead[:3] + ahead
-
-
-def test_without_requests_drawn_ahead_the_test_draws_the_same_ones(monkeypatch: pytest.MonkeyPatch) -> None:
-    sender = Sender(monkeypatch, lambda request: False)
-    assert run_fuzz(QUICK, None) is None
-    assert sender.sent == drawn_here(CREATE_VALID)

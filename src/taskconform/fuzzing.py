@@ -6,9 +6,9 @@ generic checks are not used wholesale: "every schema-invalid request is rejected
 schema-valid request is accepted" are not promises these documents make.
 
 Drawing a request costs several times what sending it to a local target does, so a run draws them
-ahead, in another process (``prefetch``), while its other tests talk to the target. Each search has
-a fixed seed and confinement takes nothing from Hypothesis, so the Hypothesis search run in the
-test — without prefetching, or to shrink a failure found in prefetched requests — draws the very
+ahead, in another process (``prefetch``), while its tests talk to the target. Each search has a
+fixed seed and confinement takes nothing from Hypothesis, so the search run in a test — where
+nothing was drawn ahead, or to shrink a failure found among requests drawn ahead — draws the very
 same requests in the very same order.
 """
 
@@ -17,10 +17,10 @@ from __future__ import annotations
 import random
 import time
 import zlib
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from functools import cache
-from typing import Any
+from typing import TYPE_CHECKING, Any, Protocol
 
 import schemathesis
 from hypothesis import given, seed
@@ -35,7 +35,19 @@ from .profiles import Profile
 from .resources import spec_path
 from .target import Target
 
-__all__ = ["DrawingUnavailable", "DrawnRequest", "FuzzKey", "fuzz", "load_operation", "request_search"]
+if TYPE_CHECKING:
+    from .vendors import Vendor
+
+__all__ = [
+    "DrawnAhead",
+    "DrawnRequest",
+    "FuzzKey",
+    "draw",
+    "fuzz",
+    "load_operation",
+    "request_search",
+    "searches",
+]
 
 _SCHEMATHESIS_HEADERS = {"user-agent", "x-schemathesis-testcaseid", "accept-encoding", "connection", "accept"}
 
@@ -55,7 +67,8 @@ class FuzzKey:
 
 @dataclass(frozen=True)
 class DrawnRequest:
-    """A drawn request as plain data, so it can cross a process boundary; ``body`` None is no body."""
+    """A drawn request as plain data, so it can cross a process boundary (``has_body`` tells no body
+    from a JSON null)."""
 
     method: str
     path_parameters: dict[str, Any]
@@ -132,6 +145,13 @@ def request_search(
     return search
 
 
+def draw(profile: Profile, key: FuzzKey) -> list[DrawnRequest]:
+    """Every request of the search, drawn and kept (none sent)."""
+    drawn: list[DrawnRequest] = []
+    request_search(profile, key, lambda request, _: drawn.append(request))()
+    return drawn
+
+
 def send(target: Target, verify: Verification, key: FuzzKey, drawn: DrawnRequest) -> Exchange:
     """Confine a drawn request to configured records, send it and check the answer."""
     case = drawn.case(load_operation(key.spec_file, key.operation_id))
@@ -151,18 +171,22 @@ def send(target: Target, verify: Verification, key: FuzzKey, drawn: DrawnRequest
 
 
 class DrawingUnavailable(Exception):
-    """Requests drawn ahead stopped coming (the drawer failed or ended): the test draws its own."""
+    """Requests drawn ahead stopped coming (the drawer failed or died): the test draws its own."""
+
+
+class DrawnAhead(Protocol):
+    def take(self, key: FuzzKey) -> Iterator[DrawnRequest] | None: ...
 
 
 def fuzz(
-    target: Target, verify: Verification, profile: Profile, key: FuzzKey, drawn: Iterator[DrawnRequest] | None
+    target: Target, verify: Verification, profile: Profile, key: FuzzKey, ahead: DrawnAhead | None
 ) -> None:
     """Send every request of the search and check each answer.
 
-    ``drawn`` are the search's requests drawn ahead (None: draw them here, with Hypothesis). A
-    violation among them is searched again with Hypothesis when the profile shrinks: that draws the
-    same requests, then shrinks the failing one. Should the target no longer fail, the violation as
-    first seen stands.
+    Requests drawn ahead (``ahead``) are used when there; otherwise the search runs here, with
+    Hypothesis. A violation among requests drawn ahead is searched again here when the profile
+    shrinks: that draws the same requests, then shrinks the failing one. Should the target no
+    longer fail, the violation as first seen stands.
     """
 
     def check(request: DrawnRequest, drawing_s: float) -> None:
@@ -171,6 +195,7 @@ def fuzz(
         verify.settle()
 
     search = request_search(profile, key, check)
+    drawn = ahead.take(key) if ahead is not None else None
     if drawn is not None:
         try:
             _check_each(drawn, check)
@@ -193,3 +218,13 @@ def _check_each(drawn: Iterator[DrawnRequest], check: Callable[[DrawnRequest, fl
         if request is None:
             return
         check(request, time.perf_counter() - started)
+
+
+def searches(vendors: Iterable[Vendor]) -> list[FuzzKey]:
+    """Every search of these vendors: each operation with checked answers, valid and invalid."""
+    return [
+        FuzzKey(vendor.spec_file, operation_id, mode)
+        for vendor in vendors
+        for operation_id in vendor.response_clauses
+        for mode in (GenerationMode.POSITIVE, GenerationMode.NEGATIVE)
+    ]

@@ -23,12 +23,13 @@ from hypothesis.errors import HypothesisException
 from .config import load_config
 from .errors import ConfigError, InfrastructureError
 from .findings import ContractViolation, Verification
-from .prefetch import RequestPrefetcher, can_prefetch
+from .fuzzing import searches
+from .prefetch import RequestDrawer, can_draw_ahead
 from .profiles import PROFILES
 from .reports.writer import RunCollector, TestRecord, new_run_id
 from .session import RunState
 from .target import Target
-from .vendors import KNOWN_VENDORS, vendor_sections
+from .vendors import KNOWN_VENDORS, VENDORS, vendor_sections
 
 __all__ = ["RUN_STATE"]
 
@@ -76,7 +77,6 @@ def pytest_addoption(parser: pytest.Parser) -> None:
 def pytest_configure(config: pytest.Config) -> None:
     config.addinivalue_line("markers", "clause(*ids): the catalogue clauses a test checks")
     config.addinivalue_line("markers", "vendor(name): the vendor a test belongs to")
-    config.addinivalue_line("markers", "generated_requests(key): the request search a test sends (a FuzzKey)")
     path = config.getoption("--target-config")
     if not path:
         return
@@ -105,6 +105,8 @@ def pytest_configure(config: pytest.Config) -> None:
         if collector.update_baseline and baseline is None:
             raise pytest.UsageError("--conformance-baseline-update needs --conformance-baseline FILE")
         config.pluginmanager.register(_ReportingPlugin(collector, enabled), "taskconform-reporting")
+    if _xdist_controller(config):
+        _drawer(config, tests_here=False)
 
 
 def _keep_hypothesis_files_out_of_the_working_directory() -> None:
@@ -134,18 +136,34 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
 
 
 def pytest_collection_finish(session: pytest.Session) -> None:
-    """A single-process run draws its generated requests ahead while its other tests run."""
+    """A single-process run draws ahead once its tests are collected: from then on it mostly waits."""
     config = session.config
-    if RUN_STATE not in config.stash or config.option.collectonly or _parallel(config) or not can_prefetch():
-        return
-    keys = [m.args[0] for item in session.items if (m := item.get_closest_marker("generated_requests"))]
-    if keys:
-        state = config.stash[RUN_STATE]
-        state.prefetcher = RequestPrefetcher(state.profile, keys)
+    if not hasattr(config, "workerinput") and not _xdist_controller(config):
+        drawer = _drawer(config, tests_here=True)
+        if drawer is not None:
+            drawer.go()
 
 
-def _parallel(config: pytest.Config) -> bool:
-    return hasattr(config, "workerinput") or bool(getattr(config.option, "numprocesses", None))
+@pytest.hookimpl(optionalhook=True)
+def pytest_xdist_node_collection_finished(node: Any, ids: list[str]) -> None:
+    """An xdist run draws ahead once a worker has collected: before, it would slow their start."""
+    state = node.config.stash.get(RUN_STATE, None)
+    if state is not None and state.drawer is not None:
+        state.drawer.go()
+
+
+def _xdist_controller(config: pytest.Config) -> bool:
+    return bool(getattr(config.option, "numprocesses", None)) and not hasattr(config, "workerinput")
+
+
+def _drawer(config: pytest.Config, *, tests_here: bool) -> RequestDrawer | None:
+    """The run's drawer, forked while this process has no thread but its own."""
+    state = config.stash.get(RUN_STATE, None)
+    if state is None or config.option.collectonly or not can_draw_ahead():
+        return None
+    keys = searches(VENDORS[name] for name in state.selected)
+    state.drawer = RequestDrawer(state.profile, keys, preload=tests_here)
+    return state.drawer
 
 
 @pytest.fixture(scope="session")

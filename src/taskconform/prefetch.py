@@ -1,109 +1,188 @@
-"""Generated requests drawn ahead, in a forked process, while the run's other tests talk to the target.
+"""Generated requests drawn ahead, by one forked process per run, while the tests talk to the target.
 
 Drawing a request from the spec is CPU work (Hypothesis and Schemathesis, several milliseconds
-each); talking to a target is mostly waiting. A single-process run therefore forks, once its tests
-are collected, a drawer that runs each search the run will need (``fuzzing.request_search``, same
-seeds and settings) and streams the requests back in run order. The generated-request tests then
-only send and check; where a search cannot be drawn ahead they draw it themselves, unchanged.
+each); talking to a target is mostly waiting. So the process that starts a run (the only one, or
+the pytest-xdist controller, which runs no test itself) forks a drawer. The drawer runs the
+searches the run's vendors need (``fuzzing.request_search``: same seeds and settings as in a test)
+and appends each request, as soon as it is drawn, to its search's stream in a private directory,
+which every process of the run finds through ``TASKCONFORM_DRAWN_REQUESTS``.
 
-Linux only (``fork`` without threads is safe there, and the copy-on-write child starts with every
-import done); elsewhere, and under pytest-xdist, whose workers keep each other's cores busy, each
-test draws its own requests.
+A search is claimed by whoever starts it first: the drawer, or a test that got there before it and
+draws its own requests, as it would without a drawer. Nobody draws a search twice, and a test waits
+only for a search the drawer has in hand.
+
+Linux only: there ``fork`` from a process without threads is safe, and the copy-on-write child
+starts with every import done. Elsewhere tests draw their own requests.
 """
 
 from __future__ import annotations
 
+import os
+import pickle
+import shutil
 import signal
+import struct
 import sys
+import tempfile
 import threading
-from collections import defaultdict, deque
+import time
 from collections.abc import Iterator, Sequence
 from dataclasses import replace
 from functools import partial
 from multiprocessing import get_context
 from multiprocessing.connection import Connection
-from typing import Any
+from pathlib import Path
+from typing import BinaryIO
 
 from .fuzzing import DrawingUnavailable, DrawnRequest, FuzzKey, load_operation, request_search
 from .profiles import Profile
 
-__all__ = ["RequestPrefetcher", "can_prefetch"]
+__all__ = ["DIRECTORY_VARIABLE", "DrawnRequests", "RequestDrawer", "can_draw_ahead"]
 
-_END = "end"
-_FAILED = "failed"
+DIRECTORY_VARIABLE = "TASKCONFORM_DRAWN_REQUESTS"
+_POLL_S = 0.005
+# A stream is frames: a 4-byte length, then a pickled request. Length 0 ends the search; _FAILED
+# says the drawer could not draw it.
+_HEADER = struct.Struct(">I")
+_END = 0
+_FAILED = 0xFFFFFFFF
 
 
-def can_prefetch() -> bool:
+def can_draw_ahead() -> bool:
     return sys.platform == "linux" and threading.active_count() == 1
 
 
-def _draw_all(profile: Profile, keys: Sequence[FuzzKey], out: Connection) -> None:
-    """The drawer: every search in order; a search that fails is left to its test to run and report.
+def _stream_file(directory: Path, key: FuzzKey) -> Path:
+    return directory / f"{key.operation_id}-{key.mode.value}-{key.seed:08x}.stream"
 
-    Ctrl-C is the run's to handle: the drawer is killed when the run ends, however it ends."""
+
+def _claim(directory: Path, key: FuzzKey) -> bool:
+    """Whether this process is the first to start the search (the claim is an exclusive create)."""
+    try:
+        os.close(os.open(_stream_file(directory, key).with_suffix(".claimed"), os.O_CREAT | os.O_EXCL))
+    except FileExistsError:
+        return False
+    return True
+
+
+def _draw_all(profile: Profile, keys: Sequence[FuzzKey], directory: Path, go: Connection) -> None:
+    """The drawer: waits for the go, then every search nobody has claimed, in order.
+
+    A search that fails is marked failed: its test draws it again and reports the error. Ctrl-C is
+    the run's to handle; the run kills the drawer when it ends, however it ends.
+    """
     signal.signal(signal.SIGINT, signal.SIG_IGN)
-    for index, key in enumerate(keys):
-        try:
-            request_search(profile, key, partial(_send, out, index))()
-        except Exception:  # whatever it is, the test meets it again and reports it
-            out.send((index, _FAILED))
+    try:
+        go.recv_bytes()
+    except EOFError:
+        return
+    for key in keys:
+        if not _claim(directory, key):
             continue
-        out.send((index, _END))
-    out.close()
+        with _stream_file(directory, key).open("ab", buffering=0) as stream:
+            try:
+                request_search(profile, key, partial(_append, stream))()
+            except Exception:  # whatever it is, the test meets it again and reports it
+                stream.write(_HEADER.pack(_FAILED))
+                continue
+            stream.write(_HEADER.pack(_END))
 
 
-def _send(out: Connection, index: int, drawn: DrawnRequest, _drawing_s: float) -> None:
-    out.send((index, drawn))
+def _append(stream: BinaryIO, request: DrawnRequest, _drawing_s: float) -> None:
+    frame = pickle.dumps(request)
+    stream.write(_HEADER.pack(len(frame)) + frame)
 
 
-class RequestPrefetcher:
-    """The drawer and the requests it has sent, kept by search until their test takes them."""
+class RequestDrawer:
+    """The drawer process and its directory, owned by the process that started the run.
 
-    def __init__(self, profile: Profile, keys: Sequence[FuzzKey]) -> None:
-        self._index = {key: i for i, key in enumerate(keys)}
-        self._received: defaultdict[int, deque[Any]] = defaultdict(deque)
-        for key in keys:  # loaded before the fork: both processes need the operations
+    Forked at once (before any thread exists), it starts drawing at ``go()``: when the run's
+    processes are done with their own start-up work, which it would otherwise slow down.
+    """
+
+    def __init__(self, profile: Profile, keys: Sequence[FuzzKey], *, preload: bool) -> None:
+        """``preload``: load the operations before the fork, when this process sends requests too."""
+        for key in keys if preload else ():
             load_operation(key.spec_file, key.operation_id)
+        self.directory = Path(tempfile.mkdtemp(prefix="taskconform-drawn-"))
+        for key in keys:
+            _stream_file(self.directory, key).touch()
         fork = get_context("fork")
-        receiving, sending = fork.Pipe(duplex=False)
-        drawing = replace(profile, shrink=False)
-        self._drawer = fork.Process(
-            target=_draw_all, args=(drawing, list(keys), sending), daemon=True, name="taskconform-drawer"
-        )
+        waiting, self._go = fork.Pipe(duplex=False)
         sys.stdout.flush()
         sys.stderr.flush()
-        self._drawer.start()
-        sending.close()
-        self._inbox = receiving
+        self._process = fork.Process(
+            target=_draw_all,
+            args=(replace(profile, shrink=False), list(keys), self.directory, waiting),
+            daemon=True,
+            name="taskconform-drawer",
+        )
+        self._process.start()
+        waiting.close()
+        os.environ[DIRECTORY_VARIABLE] = f"{self.directory}:{self._process.pid}"
 
-    def drawn(self, key: FuzzKey) -> Iterator[DrawnRequest] | None:
-        """The search's requests as they arrive; None if it was not drawn ahead."""
-        index = self._index.pop(key, None)
-        return None if index is None else self._stream(index)
-
-    def _stream(self, index: int) -> Iterator[DrawnRequest]:
-        queue = self._received[index]
-        while True:
-            while not queue:
-                self._receive()
-            item = queue.popleft()
-            if isinstance(item, DrawnRequest):
-                yield item
-            elif item == _END:
-                del self._received[index]
-                return
-            else:
-                raise DrawingUnavailable(f"search {index} could not be drawn ahead")
-
-    def _receive(self) -> None:
-        try:
-            index, item = self._inbox.recv()
-        except (EOFError, OSError):
-            raise DrawingUnavailable("the drawer ended early") from None
-        self._received[index].append(item)
+    def go(self) -> None:
+        if not self._go.closed:
+            self._go.send_bytes(b"go")
+            self._go.close()
 
     def close(self) -> None:
-        self._inbox.close()
-        if self._drawer.is_alive():
-            self._drawer.kill()
-        self._drawer.join(timeout=5)
+        self._go.close()
+        if self._process.is_alive():
+            self._process.kill()
+        self._process.join(timeout=5)
+        os.environ.pop(DIRECTORY_VARIABLE, None)
+        shutil.rmtree(self.directory, ignore_errors=True)
+
+
+class DrawnRequests:
+    """A run's requests drawn ahead, as any of its processes reads them."""
+
+    def __init__(self, directory: Path, drawer_pid: int) -> None:
+        self.directory = directory
+        self._drawer_pid = drawer_pid
+
+    @classmethod
+    def of_this_run(cls) -> DrawnRequests | None:
+        directory, _, pid = os.environ.get(DIRECTORY_VARIABLE, "").rpartition(":")
+        return cls(Path(directory), int(pid)) if directory and pid.isdigit() else None
+
+    def take(self, key: FuzzKey) -> Iterator[DrawnRequest] | None:
+        """The search's requests as the drawer draws them; None if the test is to draw them itself
+        (the drawer was not asked for them, or has not started them: the test claims them).
+
+        Should the drawer stop before the search's end, the iterator raises ``DrawingUnavailable``.
+        """
+        path = _stream_file(self.directory, key)
+        if not path.exists() or _claim(self.directory, key):
+            return None
+        return self._read(path)
+
+    def _read(self, path: Path) -> Iterator[DrawnRequest]:
+        pending = b""
+        with path.open("rb") as stream:
+            while True:
+                chunk = stream.read()
+                pending += chunk
+                while len(pending) >= _HEADER.size:
+                    (size,) = _HEADER.unpack_from(pending)
+                    if size == _END:
+                        return
+                    if size == _FAILED:
+                        raise DrawingUnavailable(f"the drawer could not draw {path.name}")
+                    if len(pending) < _HEADER.size + size:
+                        break
+                    yield pickle.loads(pending[_HEADER.size : _HEADER.size + size])
+                    pending = pending[_HEADER.size + size :]
+                if not chunk:
+                    if not self._drawing():
+                        raise DrawingUnavailable("the drawer stopped")
+                    time.sleep(_POLL_S)
+
+    def _drawing(self) -> bool:
+        """Whether the drawer still runs (a zombie, dead but not yet reaped, does not)."""
+        try:
+            stat = Path(f"/proc/{self._drawer_pid}/stat").read_text()
+        except OSError:
+            return False
+        return stat.rpartition(")")[2].split()[0] not in ("Z", "X")

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import os
-from collections.abc import Iterator, Mapping
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 from urllib.parse import urlsplit
@@ -12,8 +12,7 @@ from .client import ApiClient
 from .config import TargetConfig
 from .errors import ConfigError, InfrastructureError
 from .findings import Verification
-from .fuzzing import DrawnRequest, FuzzKey
-from .prefetch import RequestPrefetcher
+from .prefetch import DrawnRequests, RequestDrawer
 from .profiles import Profile
 from .redaction import Redactor
 from .target import Target, WorkerSlot
@@ -38,7 +37,8 @@ class RunState:
     _targets: dict[str, Target] = field(default_factory=dict)
     _counted: int = 0
     _generated: float = 0.0
-    prefetcher: RequestPrefetcher | None = None
+    drawer: RequestDrawer | None = None
+    _drawn_ahead: DrawnRequests | None = field(default=None, init=False)
 
     def __post_init__(self) -> None:
         self.redactor = Redactor(self.config.secret_values())
@@ -85,8 +85,11 @@ class RunState:
         self._counted, self._generated = total, generation
         return drained
 
-    def drawn_ahead(self, key: FuzzKey) -> Iterator[DrawnRequest] | None:
-        return None if self.prefetcher is None else self.prefetcher.drawn(key)
+    def drawn_ahead(self) -> DrawnRequests | None:
+        """The requests this run's drawer leaves, in whichever of the run's processes this is."""
+        if self._drawn_ahead is None:
+            self._drawn_ahead = DrawnRequests.of_this_run()
+        return self._drawn_ahead
 
     def open_targets(self) -> list[tuple[str, Target]]:
         return list(self._targets.items())
@@ -112,7 +115,7 @@ class RunState:
         return results
 
     def close(self) -> None:
-        if self.prefetcher is not None:
-            self.prefetcher.close()
+        if self.drawer is not None:
+            self.drawer.close()
         for target in self._targets.values():
             target.client.close()

@@ -8,10 +8,9 @@ an answer about one record holds only that record's data.
 from __future__ import annotations
 
 import pytest
-from schemathesis import GenerationMode
 
 from taskconform.findings import Verification
-from taskconform.fuzzing import FuzzKey, fuzz
+from taskconform.fuzzing import FuzzKey, fuzz, searches
 from taskconform.session import RunState
 from taskconform.target import Target
 from taskconform.vendors import VENDORS
@@ -20,17 +19,14 @@ SEARCHES = [
     pytest.param(
         vendor.name,
         key,
-        id=f"{vendor.name}-{operation_id}-{mode.value}",
+        id=f"{vendor.name}-{key.operation_id}-{key.mode.value}",
         marks=[
             pytest.mark.vendor(vendor.name),
-            pytest.mark.clause(*sorted(set(clauses.values()))),
-            pytest.mark.generated_requests(key),
+            pytest.mark.clause(*sorted(set(vendor.response_clauses[key.operation_id].values()))),
         ],
     )
     for vendor in VENDORS.values()
-    for operation_id, clauses in vendor.response_clauses.items()
-    for mode in (GenerationMode.POSITIVE, GenerationMode.NEGATIVE)
-    for key in [FuzzKey(vendor.spec_file, operation_id, mode)]
+    for key in searches([vendor])
 ]
 
 
@@ -38,4 +34,4 @@ SEARCHES = [
 def test_generated_requests_get_documented_answers(
     target: Target, verify: Verification, run_state: RunState, key: FuzzKey
 ) -> None:
-    fuzz(target, verify, run_state.profile, key, run_state.drawn_ahead(key))
+    fuzz(target, verify, run_state.profile, key, run_state.drawn_ahead())
