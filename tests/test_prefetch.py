@@ -14,7 +14,6 @@ from types import SimpleNamespace
 from typing import Any
 
 import pytest
-from schemathesis import GenerationMode
 
 from taskconform import fuzzing
 from taskconform.findings import ContractViolation, Verification
@@ -26,7 +25,7 @@ from taskconform.vendors import VENDORS
 
 QUICK = PROFILES["quick"]
 KEYS = searches(VENDORS.values())
-CREATE_VALID = FuzzKey(VENDORS["superfone"].spec_file, "createTask", GenerationMode.POSITIVE)
+CREATE_VALID = FuzzKey(VENDORS["superfone"].spec_file, "createTask", "positive")
 
 
 @contextmanager

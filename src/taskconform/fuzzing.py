@@ -20,14 +20,10 @@ import zlib
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from functools import cache
-from typing import TYPE_CHECKING, Any, Protocol
+from typing import TYPE_CHECKING, Any, Literal, Protocol
 
-import schemathesis
 from hypothesis import given, seed
 from hypothesis import strategies as st
-from schemathesis import Case, GenerationMode
-from schemathesis.core import NOT_SET
-from schemathesis.schemas import APIOperation
 
 from .exchange import Exchange
 from .findings import ContractViolation, Verification
@@ -36,7 +32,16 @@ from .resources import spec_path
 from .target import Target
 
 if TYPE_CHECKING:
+    from schemathesis import Case
+    from schemathesis.schemas import APIOperation
+
     from .vendors import Vendor
+
+# Schemathesis is imported where requests are drawn or built, not with this module: it costs a
+# quarter of a second, which processes that never draw (an xdist controller) need not pay, and
+# xdist workers pay off their start-up's critical path.
+Mode = Literal["positive", "negative"]
+MODES: tuple[Mode, ...] = ("positive", "negative")
 
 __all__ = [
     "DrawnAhead",
@@ -58,11 +63,11 @@ class FuzzKey:
 
     spec_file: str
     operation_id: str
-    mode: GenerationMode
+    mode: Mode
 
     @property
     def seed(self) -> int:
-        return zlib.crc32(f"{self.spec_file}:{self.operation_id}:{self.mode.value}".encode())
+        return zlib.crc32(f"{self.spec_file}:{self.operation_id}:{self.mode}".encode())
 
 
 @dataclass(frozen=True)
@@ -81,6 +86,8 @@ class DrawnRequest:
 
     @classmethod
     def of(cls, case: Case) -> DrawnRequest:
+        from schemathesis.core import NOT_SET
+
         has_body = case.body is not NOT_SET
         return cls(
             case.method,
@@ -94,6 +101,8 @@ class DrawnRequest:
         )
 
     def case(self, operation: APIOperation) -> Case:
+        from schemathesis.core import NOT_SET
+
         return operation.Case(
             method=self.method,
             path_parameters=dict(self.path_parameters),
@@ -112,6 +121,8 @@ class DrawnRequest:
 
 @cache
 def _schema(spec_file: str) -> Any:
+    import schemathesis
+
     schema = schemathesis.openapi.from_path(spec_path(spec_file))
     schema.config.generation.update(with_security_parameters=False, allow_extra_parameters=False)
     return schema
@@ -125,7 +136,10 @@ def load_operation(spec_file: str, operation_id: str) -> APIOperation:
 @cache
 def _requests(key: FuzzKey) -> st.SearchStrategy[Case]:
     """Built once per search: building it costs more than drawing many requests from it."""
-    return load_operation(key.spec_file, key.operation_id).as_strategy(generation_mode=key.mode)
+    from schemathesis import GenerationMode
+
+    operation = load_operation(key.spec_file, key.operation_id)
+    return operation.as_strategy(generation_mode=GenerationMode(key.mode))
 
 
 def request_search(
@@ -226,5 +240,5 @@ def searches(vendors: Iterable[Vendor]) -> list[FuzzKey]:
         FuzzKey(vendor.spec_file, operation_id, mode)
         for vendor in vendors
         for operation_id in vendor.response_clauses
-        for mode in (GenerationMode.POSITIVE, GenerationMode.NEGATIVE)
+        for mode in MODES
     ]

@@ -53,7 +53,7 @@ def can_draw_ahead() -> bool:
 
 
 def _stream_file(directory: Path, key: FuzzKey) -> Path:
-    return directory / f"{key.operation_id}-{key.mode.value}-{key.seed:08x}.stream"
+    return directory / f"{key.operation_id}-{key.mode}-{key.seed:08x}.stream"
 
 
 def _claim(directory: Path, key: FuzzKey) -> bool:

@@ -133,6 +133,8 @@ def _pytest_command(
         str(_SUITE_DIR),
         "-p",
         "no:cacheprovider",
+        "-p",
+        "taskconform.plugin",
         "-q",
         "--no-header",
         "-rN",
@@ -155,7 +157,7 @@ def _pytest_command(
         if options.baseline_update:
             command.append("--conformance-baseline-update")
     if options.workers > 1:
-        command += ["-n", str(options.workers)]
+        command += ["-p", "xdist.plugin", "-n", str(options.workers)]
     if not options.shrink:
         command.append("--conformance-no-shrink")
     return command
@@ -276,6 +278,9 @@ def _execute(options: RunOptions, config_path: Path, env: dict[str, str]) -> int
     options = replace(options, workers=_workers_with_own_records(config, vendors, options.workers, redactor))
     run_id = options.run_id or new_run_id()
     command = _pytest_command(options, config_path, vendors, run_id)
+    # Only the plugins the suite names: whatever else is installed neither changes the verdict nor
+    # slows every worker's start (the command line loads ours and xdist).
+    env = {**env, "PYTEST_DISABLE_PLUGIN_AUTOLOAD": "1"}
     status = (_run_in_process if options.in_process else _stream)(command, env, redactor)
     return _gate_exit(options.report_dir / run_id / "report.json", status, options.summary)
 

@@ -19,7 +19,7 @@ SEARCHES = [
     pytest.param(
         vendor.name,
         key,
-        id=f"{vendor.name}-{key.operation_id}-{key.mode.value}",
+        id=f"{vendor.name}-{key.operation_id}-{key.mode}",
         marks=[
             pytest.mark.vendor(vendor.name),
             pytest.mark.clause(*sorted(set(vendor.response_clauses[key.operation_id].values()))),
