@@ -88,6 +88,38 @@ def test_collecting_the_suite_writes_no_report(sandbox_target: SandboxTarget, tm
     assert not (tmp_path / "r").exists()
 
 
+def test_plugins_installed_beside_the_suite_cannot_change_its_verdict(
+    sandbox_target: SandboxTarget, tmp_path: Path
+) -> None:
+    """An installed pytest plugin (an entry point) that fails every test: plain pytest loads it,
+    ``taskconform run`` does not."""
+    site, dist = tmp_path / "site", tmp_path / "site" / "hostile-1.0.dist-info"
+    dist.mkdir(parents=True)
+    (dist / "METADATA").write_text("Metadata-Version: 2.1\nName: hostile\nVersion: 1.0\n")
+    (dist / "entry_points.txt").write_text("[pytest11]\nhostile = hostile_plugin\n")
+    (site / "hostile_plugin.py").write_text(
+        "import pytest\n\n@pytest.hookimpl(tryfirst=True)\ndef pytest_runtest_call(item):\n"
+        "    raise RuntimeError('hostile plugin')\n"
+    )
+    env = {**sandbox_target.env, "PYTHONPATH": str(site)}
+    plain = run_suite_as_plain_pytest(
+        sandbox_target.config, tmp_path / "plain", env, "-q", "--conformance-vendor", "smartlead"
+    )
+    assert plain.code != 0 and "hostile plugin" in plain.output
+    ours = run_taskconform(
+        "run",
+        "--config",
+        str(sandbox_target.config),
+        "--only",
+        "smartlead",
+        "--report-dir",
+        str(tmp_path / "r"),
+        env=env,
+    )
+    assert ours.code == 0, ours.output
+    assert _report(tmp_path / "r")["verdict"] == "conforms"
+
+
 def test_an_unreachable_target_exits_3_without_a_verdict(tmp_path: Path) -> None:
     config = tmp_path / "t.toml"
     config.write_text(
