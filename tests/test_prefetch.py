@@ -17,7 +17,15 @@ import pytest
 
 from taskconform import fuzzing
 from taskconform.findings import ContractViolation, Verification
-from taskconform.fuzzing import DrawingUnavailable, DrawnAhead, DrawnRequest, FuzzKey, draw, fuzz, searches
+from taskconform.fuzzing import (
+    DrawingUnavailable,
+    DrawnAhead,
+    DrawnRequest,
+    FuzzKey,
+    fuzz,
+    request_search,
+    searches,
+)
 from taskconform.prefetch import DIRECTORY_VARIABLE, DrawnRequests, RequestDrawer
 from taskconform.profiles import PROFILES, Profile
 from taskconform.redaction import Redactor
@@ -26,6 +34,13 @@ from taskconform.vendors import VENDORS
 QUICK = PROFILES["quick"]
 KEYS = searches(VENDORS.values())
 CREATE_VALID = FuzzKey(VENDORS["superfone"].spec_file, "createTask", "positive")
+
+
+def draw(profile: Profile, key: FuzzKey) -> list[DrawnRequest]:
+    """The search's requests as a test draws them itself."""
+    drawn: list[DrawnRequest] = []
+    request_search(profile, key, lambda request, _: drawn.append(request))()
+    return drawn
 
 
 @contextmanager

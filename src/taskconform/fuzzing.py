@@ -47,7 +47,6 @@ __all__ = [
     "DrawnAhead",
     "DrawnRequest",
     "FuzzKey",
-    "draw",
     "fuzz",
     "load_operation",
     "request_search",
@@ -157,13 +156,6 @@ def request_search(
         each(DrawnRequest.of(case), time.perf_counter() - started)
 
     return search
-
-
-def draw(profile: Profile, key: FuzzKey) -> list[DrawnRequest]:
-    """Every request of the search, drawn and kept (none sent)."""
-    drawn: list[DrawnRequest] = []
-    request_search(profile, key, lambda request, _: drawn.append(request))()
-    return drawn
 
 
 def send(target: Target, verify: Verification, key: FuzzKey, drawn: DrawnRequest) -> Exchange:
