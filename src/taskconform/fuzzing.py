@@ -37,21 +37,24 @@ if TYPE_CHECKING:
 
     from .vendors import Vendor
 
-# Schemathesis is imported where requests are drawn or built, not with this module: it costs a
-# quarter of a second, which processes that never draw (an xdist controller) need not pay, and
-# xdist workers pay off their start-up's critical path.
-Mode = Literal["positive", "negative"]
-MODES: tuple[Mode, ...] = ("positive", "negative")
-
 __all__ = [
+    "MODES",
+    "DrawingUnavailable",
     "DrawnAhead",
     "DrawnRequest",
     "FuzzKey",
+    "Mode",
     "fuzz",
     "load_operation",
     "request_search",
     "searches",
 ]
+
+# Modes are plain strings, not Schemathesis' GenerationMode: Schemathesis is imported where requests
+# are drawn or built, not with this module. It costs a quarter of a second, which processes that
+# never draw (an xdist controller) need not pay, and xdist workers pay off their start-up's path.
+Mode = Literal["positive", "negative"]
+MODES: tuple[Mode, ...] = ("positive", "negative")
 
 _SCHEMATHESIS_HEADERS = {"user-agent", "x-schemathesis-testcaseid", "accept-encoding", "connection", "accept"}
 

@@ -38,7 +38,6 @@ class RunState:
     _counted: int = 0
     _generated: float = 0.0
     drawer: RequestDrawer | None = None
-    _drawn_ahead: DrawnRequests | None = field(default=None, init=False)
 
     def __post_init__(self) -> None:
         self.redactor = Redactor(self.config.secret_values())
@@ -87,9 +86,7 @@ class RunState:
 
     def drawn_ahead(self) -> DrawnRequests | None:
         """The requests this run's drawer leaves, in whichever of the run's processes this is."""
-        if self._drawn_ahead is None:
-            self._drawn_ahead = DrawnRequests.of_this_run()
-        return self._drawn_ahead
+        return DrawnRequests.of_this_run()
 
     def open_targets(self) -> list[tuple[str, Target]]:
         return list(self._targets.items())
