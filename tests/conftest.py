@@ -1,10 +1,13 @@
-"""Shared fixtures: a sandbox on loopback and a way to run the ``taskconform`` command."""
+"""Shared fixtures: a sandbox on loopback, a way to run the ``taskconform`` command, and the loopback
+guard that fails any test, or any process a test starts, reaching for an address off this machine."""
 
 from __future__ import annotations
 
 import os
+import shutil
 import subprocess
 import sys
+import tempfile
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from pathlib import Path
@@ -14,9 +17,67 @@ import pytest
 from taskconform.sandbox import SandboxOptions, create_app, serve_in_thread
 from taskconform.sandbox.target_config import sandbox_key_env, sandbox_target_toml
 
+from .loopback_guard import LOG_ENV, ViolationLog, install
+
+LOOPBACK_SITE = Path(__file__).resolve().parent / "loopback_site"
+GUARD_LOG = pytest.StashKey[ViolationLog]()
 SUITE_DIR = Path(__import__("taskconform.suite", fromlist=["suite"]).__file__).parent
 DISTINCTIVE_KEY = "sfk-Zq8rT2-distinctive-4471"
 FOREIGN_KEY = "sfk-foreign-account-9923"
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    """Guard this process now, and every Python process started from here on through ``PYTHONPATH``
+    (see ``loopback_site/sitecustomize.py``): all refusals go to one log the session reads."""
+    log = Path(tempfile.mkdtemp(prefix="taskconform-loopback-guard-")) / "violations.log"
+    log.touch()
+    os.environ[LOG_ENV] = str(log)
+    os.environ["PYTHONPATH"] = os.pathsep.join(
+        filter(None, [str(LOOPBACK_SITE), os.environ.get("PYTHONPATH")])
+    )
+    install(log)
+    config.stash[GUARD_LOG] = ViolationLog(log)
+
+
+@pytest.fixture(autouse=True)
+def _no_test_leaves_loopback(request: pytest.FixtureRequest) -> Iterator[None]:
+    """Fails the test during which any process was refused: a child may have caught the error and
+    reported only "target unreachable", but the guard's log names the address and the process."""
+    yield
+    violations = request.config.stash[GUARD_LOG].take_new()
+    if violations:
+        pytest.fail("reached for a non-loopback address:\n" + "\n".join(violations), pytrace=False)
+
+
+@pytest.fixture
+def loopback_violations(request: pytest.FixtureRequest) -> ViolationLog:
+    """For tests that provoke the guard on purpose: what they take from it no longer fails them."""
+    return request.config.stash[GUARD_LOG]
+
+
+def pytest_sessionfinish(session: pytest.Session) -> None:
+    """Refusals after the last test's teardown (session fixtures, stray processes) fail the run too."""
+    violations = session.config.stash[GUARD_LOG].take_new()
+    if violations:
+        session.exitstatus = pytest.ExitCode.TESTS_FAILED
+        reporter = session.config.pluginmanager.get_plugin("terminalreporter")
+        if reporter is not None:
+            reporter.write_line("")
+            reporter.write_sep("=", "refused by the loopback guard outside any test", red=True)
+            for line in violations:
+                reporter.write_line(line)
+
+
+def pytest_unconfigure(config: pytest.Config) -> None:
+    shutil.rmtree(config.stash[GUARD_LOG].path.parent, ignore_errors=True)
+
+
+def child_env(extra: Mapping[str, str] | None) -> dict[str, str]:
+    """This process's environment plus ``extra``; a ``PYTHONPATH`` there keeps the guard's folder first."""
+    env = {**os.environ, **(extra or {})}
+    if extra and "PYTHONPATH" in extra:
+        env["PYTHONPATH"] = os.pathsep.join(filter(None, [str(LOOPBACK_SITE), extra["PYTHONPATH"]]))
+    return env
 
 
 @dataclass(frozen=True)
@@ -31,7 +92,7 @@ def run_taskconform(*args: str, env: dict[str, str] | None = None, cwd: Path | N
         capture_output=True,
         text=True,
         check=False,
-        env={**os.environ, **(env or {})},
+        env=child_env(env),
         cwd=cwd,
         stdin=subprocess.DEVNULL,
         timeout=600,
@@ -63,7 +124,7 @@ def run_suite_as_plain_pytest(
         text=True,
         errors="replace",
         check=False,
-        env={**os.environ, **env},
+        env=child_env(env),
         stdin=subprocess.DEVNULL,
         timeout=600,
     )

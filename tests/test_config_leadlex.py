@@ -72,9 +72,9 @@ BAD = [
         "in both ambiguous_contact_ids and foreign",
     ),
     (
-        "no read-only key",
-        section(readonly_api_key_env=None),
-        "missing the required key 'readonly_api_key_env'",
+        "no contacts",
+        section(contact_ids=None),
+        "missing the required key 'contact_ids'",
     ),
     (
         "one variable for both",

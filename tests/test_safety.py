@@ -64,20 +64,48 @@ def test_no_key_in_any_output_even_when_the_target_echoes_it(tmp_path: Path) -> 
     assert b"${SF_API_KEY}" in b"".join(b for p, b in outputs.items() if p.endswith(".sh"))
 
 
-@pytest.mark.parametrize("host", ["prod-api.superfone.co.in", "crm.internal.example"])
-def test_production_hosts_are_refused_without_the_explicit_flag(tmp_path: Path, host: str) -> None:
+def test_a_documented_production_host_is_refused_without_the_explicit_flag(tmp_path: Path) -> None:
+    """Refused before anything is sent: were it not, the loopback guard would fail this test."""
     config = tmp_path / "t.toml"
     config.write_text(
-        f'[run]\nproduction_hosts = ["crm.internal.example"]\n[superfone]\nbase_url = "https://{host}/x"\n'
-        'api_key_env = "SF_API_KEY"\nlead_ids = [1]\n'
+        '[superfone]\nbase_url = "https://prod-api.superfone.co.in/x"\napi_key_env = "SF_API_KEY"\n'
+        "lead_ids = [1]\n"
     )
     result = run_taskconform("run", "--config", str(config), env={"SF_API_KEY": DISTINCTIVE_KEY})
-    assert result.code == 2
-    assert f"production host {host}" in result.output and "--allow-production-writes" in result.output
-    allowed = run_taskconform(
-        "run", "--config", str(config), "--allow-production-writes", env={"SF_API_KEY": DISTINCTIVE_KEY}
-    )
-    assert "production host" not in allowed.output
+    assert result.code == 2, result.output
+    assert "production host prod-api.superfone.co.in" in result.output
+    assert "--allow-production-writes" in result.output
+
+
+def test_a_configured_production_host_is_tested_only_with_the_explicit_flag(tmp_path: Path) -> None:
+    """The sandbox stands in for production under an alias (``localhost``) listed in production_hosts:
+    refused without the flag, and with it the run really tests it. No test writes to a real server."""
+    for target in start_sandbox(tmp_path):
+        config = tmp_path / "production.toml"
+        config.write_text(
+            '[run]\nproduction_hosts = ["localhost"]\n\n'
+            + sandbox_target_toml(target.base_url.replace("//127.0.0.1:", "//localhost:", 1)),
+            encoding="utf-8",
+        )
+        refused = run_taskconform("run", "--config", str(config), "--only", "superfone", env=target.env)
+        allowed = run_taskconform(
+            "run",
+            "--config",
+            str(config),
+            "--only",
+            "superfone",
+            "--allow-production-writes",
+            "--report-dir",
+            str(tmp_path / "r"),
+            env=target.env,
+        )
+    assert refused.code == 2, refused.output
+    assert "[superfone] base_url points at production host localhost" in refused.output
+    assert "--allow-production-writes" in refused.output
+    assert allowed.code == 0, allowed.output
+    assert "production host" not in allowed.output and "verdict: conforms" in allowed.output
+    report = json.loads((tmp_path / "r" / "latest" / "report.json").read_text())
+    assert report["verdict"] == "conforms" and report["summary"]["pass"] > 0
 
 
 BAD_CONFIGS = [

@@ -9,6 +9,7 @@ checked against the clause catalogue at the end. Expected messages are copied fr
 
 from __future__ import annotations
 
+import email.utils
 import re
 import threading
 import time
@@ -641,6 +642,15 @@ def list_and_complete_a_foreign_lead(sandbox: Sandbox) -> object:
     return [listing(sandbox, 2001), outcome(sandbox.complete(2001))]
 
 
+@fault(
+    "list-unknown-lead-empty",
+    faithful=[(404, LEAD_NOT_FOUND), (404, LEAD_NOT_FOUND)],
+    deviant=[page([], 1, 20, 0, 0), (404, LEAD_NOT_FOUND)],
+)
+def list_an_unknown_and_a_foreign_lead(sandbox: Sandbox) -> object:
+    return [listing(sandbox, MISSING_LEAD), listing(sandbox, 2001)]
+
+
 @fault("create-foreign-lead-writes", faithful=((404, LEAD_NOT_FOUND), 1), deviant=(SUCCESS, 2))
 def create_on_a_foreign_lead(sandbox: Sandbox) -> object:
     answer = outcome(sandbox.create(2001, {"type": "REMINDER", "due_date": DUE}))
@@ -721,6 +731,29 @@ variation(
     faithful=TIMESTAMPS,
     varied=("2026-05-20T15:00:00.000000Z", "2026-05-19T08:30:00.000000Z", "2026-05-19T08:30:00.123000Z"),
 )(timestamps)
+
+
+@variation(
+    "timestamps-whole-seconds",
+    faithful=(("08:30:00.100Z", "08:30:00.300Z"), "ba", ("b", "08:30:00.750Z")),
+    varied=(("08:30:00.000Z", "08:30:00.000Z"), "ab", ("a", "08:30:00.000Z")),
+)
+def tied_tasks(sandbox: Sandbox) -> object:
+    """(created_at of reminders a and b made 200 ms apart, the list's order, the task complete closes
+    450 ms later and its updated_at)"""
+    made = {}
+    for name in "ab":
+        sandbox.clock.advance(timedelta(milliseconds=100 if name == "a" else 200))
+        made[name] = sandbox.task(1002, "REMINDER")
+    sandbox.clock.advance(timedelta(milliseconds=450))
+    closed = sandbox.complete(1002).json()["data"]
+    name_of = {task["id"]: name for name, task in made.items()}
+    return (
+        tuple(task["created_at"].removeprefix("2026-05-19T") for task in made.values()),
+        "".join(name_of[row["id"]] for row in sandbox.rows(1002)),
+        (name_of[closed["id"]], closed["updated_at"].removeprefix("2026-05-19T")),
+    )
+
 
 TASK_FIELDS = {
     "id",
@@ -853,6 +886,29 @@ def every_request_takes_30_ms(sandbox: Sandbox) -> object:
         call()
         durations.append(time.monotonic() - started)
     return min(durations) >= 0.03
+
+
+@variation(
+    "gateway",
+    faithful=([], 65),
+    varied=([(503, "0"), (503, "now"), (429, "soon"), (503, "an hour ago"), (429, None)], 60),
+)
+def sixty_five_requests_through_a_gateway(sandbox: Sandbox) -> object:
+    """(the refusals among 65 list calls as (status, Retry-After, an HTTP-date said as "now" or "an hour
+    ago"), how many calls the vendor answered); health checks between the calls are not counted."""
+    refused, answered = [], 0
+    for _ in range(65):
+        response = sandbox.list(1001)
+        assert sandbox.client.get("/healthz").status_code == 200
+        if response.status_code == 200:
+            answered += 1
+            continue
+        retry_after: str | None = response.headers.get("retry-after")
+        if retry_after and retry_after.endswith("GMT"):
+            age = time.time() - email.utils.parsedate_to_datetime(retry_after).timestamp()
+            retry_after = "now" if -1 < age < 5 else "an hour ago" if 3595 < age < 3605 else retry_after
+        refused.append((response.status_code, retry_after))
+    return refused, answered
 
 
 @variation(

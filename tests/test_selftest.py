@@ -1,5 +1,6 @@
 """The suite's own strength: every catalogued fault is caught by the clause it breaks, and neither
-the faithful sandbox nor any allowed variation raises an alarm. CI fails when a change weakens it."""
+the faithful sandbox nor any allowed variation raises an alarm — behind a refusing gateway too. CI
+fails when a change weakens it."""
 
 from __future__ import annotations
 
@@ -25,6 +26,40 @@ def test_selftest_kills_every_fault_by_its_own_clause_without_false_alarms(tmp_p
     assert summary["killed_by_own_clause"] == summary["faults"], summary["warnings"]
     assert summary["false_alarms"] == [] and summary["survivors"] == [] and summary["incomplete"] == []
     assert (tmp_path / "selftest.html").is_file()
+
+
+# Faults whose catching a gateway's refusals could disturb, across the three vendors.
+GATEWAY_SAMPLE = (
+    "autoclose-race",  # a race: refused requests arrive late
+    "create-wrong-key-writes",  # a refused write is sent again, and what it wrote must still be seen
+    "sl-array-body-500",  # a vendor's 500 stays an answer for the checks, never a back-off
+    "sl-wrong-key-accepted",
+    "ll-orphan-accepted",
+)
+
+
+def test_faults_are_killed_by_their_own_clause_behind_a_gateway(tmp_path: Path) -> None:
+    """A sample of the full matrix (``selftest --with-variation gateway``), which takes minutes."""
+    result = run_taskconform(
+        "selftest",
+        "--profile",
+        "quick",
+        "--workers",
+        "2",
+        "--report-dir",
+        str(tmp_path),
+        "--with-variation",
+        "gateway",
+        *(arg for name in GATEWAY_SAMPLE for arg in ("--only", name)),
+    )
+    report = json.loads((tmp_path / "selftest.json").read_text(encoding="utf-8"))
+    assert result.code == 0, result.output
+    assert {run["variant"]["name"]: run["result"] for run in report["runs"]} == {
+        "correct": "pass",
+        **dict.fromkeys(GATEWAY_SAMPLE, "killed"),
+    }
+    assert all(run["variant"]["beside"] == ["gateway"] for run in report["runs"])
+    assert report["summary"]["with_variations"] == ["gateway"]
 
 
 def _outcome(kind: str, verdict: str, failing: list[str], code: int = 1) -> Outcome:
@@ -55,3 +90,20 @@ def test_variants_come_from_the_catalogues() -> None:
     assert {v.name for v in variants if v.kind == "variation"} == {v.name for v in load_variations()}
     with pytest.raises(ValueError, match="unknown fault or variation"):
         load_variants(("no-such-fault",))
+
+
+def test_a_variation_beside_every_run_is_the_correct_run_and_joins_each_fault() -> None:
+    variants = {v.name: v for v in load_variants(beside=("gateway",))}
+    assert "gateway" not in variants
+    assert variants["correct"].run_flags() == ["--variation", "gateway"]
+    assert variants["autoclose-race"].run_flags() == [
+        "--fault",
+        "autoclose-race",
+        "--variation",
+        "gateway",
+        "--only",
+        "superfone",
+    ]
+    assert variants["slow"].variations == ("slow", "gateway")
+    with pytest.raises(ValueError, match="unknown variation 'autoclose-race'"):
+        load_variants(beside=("autoclose-race",))

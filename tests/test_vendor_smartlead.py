@@ -28,7 +28,7 @@ from taskconform.findings import Verification
 from taskconform.redaction import Redactor
 from taskconform.target import Target, WorkerSlot
 from taskconform.vendors import KNOWN_VENDORS, VENDORS, vendor_sections
-from taskconform.vendors.smartlead import SMARTLEAD, confine, create_task, record_pools
+from taskconform.vendors.smartlead import SMARTLEAD, confine, create_task
 
 KEY = "slk-unit-9d1c&x"
 IDS = (2433664091, 2433664092, 2433664093)
@@ -93,10 +93,10 @@ def test_a_bad_section_is_refused(text: str, message: str) -> None:
 
 
 def test_workers_share_the_ids_and_only_the_own_pool_exists() -> None:
-    assert record_pools(_target()) == {"own": IDS}
-    assert record_pools(_target(slot=WorkerSlot(1, 2))) == {"own": (2433664092,)}
+    assert _target().pools() == {"own": IDS}
+    assert _target(slot=WorkerSlot(1, 2)).pools() == {"own": (2433664092,)}
     with pytest.raises(ConfigError, match="4 workers but only 3 email_lead_map_ids"):
-        record_pools(_target(slot=WorkerSlot(3, 4)))
+        _target(slot=WorkerSlot(3, 4)).pools()
 
 
 # --- The key in the query ---------------------------------------------------------------------

@@ -53,6 +53,11 @@ def _parser() -> argparse.ArgumentParser:
         "--baseline-update", action="store_true", help="write this run's failures into --baseline"
     )
     run.add_argument(
+        "--require-all-clauses",
+        action="store_true",
+        help="fail the gate when any clause of a tested vendor did not run (for certification)",
+    )
+    run.add_argument(
         "--summary",
         type=Path,
         metavar="FILE",
@@ -83,6 +88,13 @@ def _parser() -> argparse.ArgumentParser:
         default=[],
         metavar="NAME",
         help="run only these faults/variations (and the correct sandbox)",
+    )
+    selftest.add_argument(
+        "--with-variation",
+        action="append",
+        default=[],
+        metavar="NAME",
+        help="switch on this variation in every run too (faults must still be caught beside it)",
     )
 
     diff = commands.add_parser("diff", help="what changed between two runs (their report.json files)")
@@ -122,6 +134,7 @@ def _run(args: argparse.Namespace) -> int:
         baseline_update=args.baseline_update,
         summary=args.summary,
         shrink=not args.no_shrink,
+        require_all_clauses=args.require_all_clauses,
     )
     return run(options)
 
@@ -132,7 +145,9 @@ def _selftest(args: argparse.Namespace) -> int:
     if args.workers < 1:
         print("taskconform: --workers must be at least 1", file=sys.stderr)
         return 2
-    return run_selftest(args.profile, args.workers, args.report_dir, tuple(args.only))
+    return run_selftest(
+        args.profile, args.workers, args.report_dir, tuple(args.only), tuple(args.with_variation)
+    )
 
 
 def _sandbox(args: argparse.Namespace) -> int:

@@ -1,19 +1,23 @@
 """The suite's only way to talk to a target.
 
 One client per vendor and worker. It applies the vendor's authentication, records every exchange
-as evidence, honours 429 + Retry-After with a bounded back-off (rate limiting is not a contract
-violation), retries idempotent reads after a transport fault, and turns anything it cannot get an
-answer for into an ``InfrastructureError`` — so a dead target is never reported as a broken rule.
+as evidence, backs off (bounded) when the target says "not now" — a 429, or a 503 with Retry-After
+from the target or a gateway in front of it, neither a contract violation — retries idempotent reads
+after a transport fault, and turns anything it cannot get an answer for into an
+``InfrastructureError`` — so a dead or overloaded target is never reported as a broken rule.
 """
 
 from __future__ import annotations
 
 import email.utils
 import json
+import re
 import ssl
 import time
+from collections import Counter
 from collections.abc import Mapping
 from dataclasses import dataclass
+from datetime import UTC
 from enum import Enum
 from functools import cache
 from typing import Any
@@ -24,7 +28,7 @@ from .errors import InfrastructureError
 from .exchange import Exchange, RecordedRequest, RecordedResponse
 from .redaction import Redactor
 
-__all__ = ["WRONG_KEY", "ApiClient", "AuthMode", "AuthScheme", "OutcomeUnknown"]
+__all__ = ["WRONG_KEY", "ApiClient", "AuthMode", "AuthScheme", "OutcomeUnknown", "RetryPolicy", "backoff_s"]
 
 WRONG_KEY = "taskconform-deliberately-wrong-key"
 _UNSET: Any = object()
@@ -58,9 +62,52 @@ class AuthScheme:
 
 @dataclass(frozen=True)
 class RetryPolicy:
-    max_rate_limit_retries: int = 6
-    max_retry_after_s: float = 30.0
+    """How patient the client is. Every wait is bounded, so a target that never lifts its limit ends the
+    run as incomplete in bounded time instead of hanging it. Without Retry-After, the eight back-offs
+    of one request wait 25.5 s in all: enough for a rate-limit window of seconds, not for an outage."""
+
+    max_backoffs: int = 8  # "not now" answers to one request before it is an InfrastructureError
+    max_retry_after_s: float = 30.0  # the longest single wait, whatever Retry-After asks for
     transport_retries: int = 2
+    first_backoff_s: float = 0.1  # without a usable Retry-After: 0.1, 0.2, 0.4, ... s
+
+
+# delay-seconds (RFC 9110 §10.2.3) is digits; a sign or a fraction is read too rather than discarded.
+_DELAY_SECONDS = re.compile(r"[+-]?[0-9]+(?:\.[0-9]*)?")
+
+
+def _retry_after_s(value: str, now: float) -> float | None:
+    """The seconds a Retry-After value asks for (negative for a past date), or None if it says nothing
+    usable. ``nan`` and ``inf`` are no delay-seconds: they count as garbage, never as a wait."""
+    text = value.strip()
+    if _DELAY_SECONDS.fullmatch(text):
+        return float(text)  # a huge number reads as inf, which the caller bounds
+    try:
+        moment = email.utils.parsedate_to_datetime(text)
+    except (ValueError, OverflowError):
+        return None
+    # A date with the zone -0000 parses without one: RFC 5322 says it is UTC all the same.
+    return (moment if moment.tzinfo else moment.replace(tzinfo=UTC)).timestamp() - now
+
+
+def backoff_s(retry_after: str | None, attempt: int, policy: RetryPolicy, now: float) -> float:
+    """Seconds to wait before retry number ``attempt`` (from 1) of a request refused with ``retry_after``
+    as its Retry-After header (None: absent), at wall-clock time ``now``.
+
+    A past date or a negative number means "now" (0); a missing or unusable value a short exponential
+    back-off; anything longer than ``policy.max_retry_after_s`` is cut to it. Always a finite number
+    in ``[0, max_retry_after_s]``: the result goes straight to ``time.sleep``.
+    """
+    asked = _retry_after_s(retry_after, now) if retry_after is not None else None
+    # Doubling stops at 2**30 (any bound is long exceeded by then) so no attempt number overflows a float.
+    wait = policy.first_backoff_s * 2.0 ** min(attempt - 1, 30) if asked is None else asked
+    return min(max(wait, 0.0), policy.max_retry_after_s)
+
+
+def _says_not_now(response: httpx.Response) -> bool:
+    """A 429, or a 503 with Retry-After: the request was not processed and may be sent again, a write
+    included. A 503 without Retry-After (or a 500) is an answer like any other, for the checks to judge."""
+    return response.status_code == 429 or (response.status_code == 503 and "retry-after" in response.headers)
 
 
 @cache
@@ -96,7 +143,10 @@ class ApiClient:
         )
         # The exchanges of the current test (the plugin clears it when a test starts): its evidence.
         self.journal: list[Exchange] = []
-        self.rate_limited_waits = 0
+        # Back-offs over the client's life (status -> how many) and the seconds they waited: the report
+        # shows them, since a target that is often "not now" is worth knowing about though no violation.
+        self.backoffs: Counter[int] = Counter()
+        self.backoff_wait_s = 0.0
         self.answered = 0  # answers received over the client's life, for throughput figures
 
     def close(self) -> None:
@@ -139,7 +189,7 @@ class ApiClient:
 
     def _send(self, request: httpx.Request, body: bytes | None) -> Exchange:
         transport_failures = 0
-        rate_limited = 0
+        backoffs = 0
         while True:
             started = time.perf_counter()
             try:
@@ -152,16 +202,15 @@ class ApiClient:
                     continue
                 raise self._transport_error(request, exc) from None
             elapsed_ms = (time.perf_counter() - started) * 1000
-            if response.status_code == 429 and rate_limited < self.retry.max_rate_limit_retries:
-                rate_limited += 1
-                self.rate_limited_waits += 1
-                time.sleep(self._retry_after(response, rate_limited))
+            if _says_not_now(response):
+                if backoffs == self.retry.max_backoffs:
+                    raise self._not_now_error(request, response, backoffs)
+                backoffs += 1
+                wait = backoff_s(response.headers.get("retry-after"), backoffs, self.retry, time.time())
+                self.backoffs[response.status_code] += 1
+                self.backoff_wait_s += wait
+                time.sleep(wait)
                 continue
-            if response.status_code == 429:
-                raise InfrastructureError(
-                    f"target kept answering 429 Too Many Requests to {self._line(request)} after "
-                    f"{rate_limited} back-offs; lower the suite's parallelism or raise the target's limit"
-                )
             exchange = Exchange(
                 RecordedRequest(request.method, str(request.url), dict(request.headers), body),
                 RecordedResponse(response.status_code, dict(response.headers), response.content, elapsed_ms),
@@ -170,14 +219,14 @@ class ApiClient:
             self.answered += 1
             return exchange
 
-    def _retry_after(self, response: httpx.Response, attempt: int) -> float:
-        header = response.headers.get("retry-after", "")
-        try:
-            wait = float(header)
-        except ValueError:
-            parsed = email.utils.parsedate_to_datetime(header) if header else None
-            wait = parsed.timestamp() - time.time() if parsed else 0.5 * 2 ** (attempt - 1)
-        return min(max(wait, 0.0), self.retry.max_retry_after_s)
+    def _not_now_error(
+        self, request: httpx.Request, response: httpx.Response, backoffs: int
+    ) -> InfrastructureError:
+        return InfrastructureError(
+            f"target kept answering {response.status_code} {response.reason_phrase} to "
+            f"{self._line(request)} after {backoffs} back-offs; lower the suite's parallelism, "
+            "raise the target's limit or retry when it is available"
+        )
 
     def _line(self, request: httpx.Request) -> str:
         return self.redactor.redact(f"{request.method} {request.url}")

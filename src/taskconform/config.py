@@ -152,6 +152,9 @@ class SectionSpec:
     secrets: tuple[str, ...] = ("api_key_env",)
     disjoint: tuple[tuple[str, str], ...] = ()
 
+    def optional_keys(self) -> tuple[str, ...]:
+        return tuple(key for key, spec in self.fields.items() if not spec.required)
+
 
 @dataclass(frozen=True)
 class VendorTarget:

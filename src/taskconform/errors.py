@@ -7,7 +7,7 @@ and must never be reported as a violation.
 
 from __future__ import annotations
 
-__all__ = ["ConfigError", "InfrastructureError", "UsageError"]
+__all__ = ["ConfigError", "InfrastructureError", "NotConfigured", "UsageError"]
 
 
 class UsageError(Exception):
@@ -20,3 +20,16 @@ class ConfigError(UsageError):
 
 class InfrastructureError(Exception):
     """The target could not be exercised (unreachable, reset, timed out): exit 3, never a clause failure."""
+
+
+class NotConfigured(Exception):
+    """A check needs a record or key the configuration leaves out: its clauses are not run, and say why.
+
+    Optional keys exist so a first-time user can start with the few records they have; leaving one
+    out must cost the clauses that need it, visibly, and nothing else.
+    """
+
+    def __init__(self, vendor: str, key: str, why: str = "") -> None:
+        self.vendor = vendor
+        self.key = key
+        super().__init__(why or f"not configured: set `{key}` in [{vendor}]")

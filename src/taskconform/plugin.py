@@ -21,7 +21,7 @@ from hypothesis.configuration import set_hypothesis_home_dir
 from hypothesis.errors import HypothesisException
 
 from .config import load_config
-from .errors import ConfigError, InfrastructureError
+from .errors import ConfigError, InfrastructureError, NotConfigured
 from .findings import ContractViolation, Verification
 from .fuzzing import searches
 from .prefetch import RequestDrawer, can_draw_ahead
@@ -35,6 +35,10 @@ __all__ = ["RUN_STATE"]
 
 RUN_STATE = pytest.StashKey[RunState]()
 _RECORD_KEY = "taskconform"
+# Tests collected per vendor in the process that sends it: the controller tells a vendor that ran to
+# the end from one that stopped early by comparing it with the records it received.
+_COLLECTED_KEY = "taskconform-collected"
+_COLLECTED = pytest.StashKey[dict[str, int]]()
 
 
 def pytest_addoption(parser: pytest.Parser) -> None:
@@ -65,6 +69,11 @@ def pytest_addoption(parser: pytest.Parser) -> None:
         "--conformance-baseline-update",
         action="store_true",
         help="write this run's failures into the baseline file",
+    )
+    group.addoption(
+        "--conformance-require-all-clauses",
+        action="store_true",
+        help="fail the gate when any clause of a tested vendor did not run (for certification)",
     )
     group.addoption(
         "--conformance-cleanup",
@@ -102,6 +111,7 @@ def pytest_configure(config: pytest.Config) -> None:
         baseline = config.getoption("--conformance-baseline")
         collector.baseline_path = Path(baseline) if baseline else None
         collector.update_baseline = config.getoption("--conformance-baseline-update")
+        collector.require_all_clauses = config.getoption("--conformance-require-all-clauses")
         if collector.update_baseline and baseline is None:
             raise pytest.UsageError("--conformance-baseline-update needs --conformance-baseline FILE")
         config.pluginmanager.register(_ReportingPlugin(collector, enabled), "taskconform-reporting")
@@ -138,6 +148,13 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
 def pytest_collection_finish(session: pytest.Session) -> None:
     """A single-process run draws ahead once its tests are collected: from then on it mostly waits."""
     config = session.config
+    if RUN_STATE in config.stash:
+        collected: dict[str, int] = {}
+        for item in session.items:
+            marker = item.get_closest_marker("vendor")
+            if marker is not None and item.get_closest_marker("clause") is not None:
+                collected[marker.args[0]] = collected.get(marker.args[0], 0) + 1
+        config.stash[_COLLECTED] = collected
     if not hasattr(config, "workerinput") and not _xdist_controller(config):
         drawer = _drawer(config, tests_here=True)
         if drawer is not None:
@@ -191,10 +208,14 @@ def verify(run_state: RunState, request: pytest.FixtureRequest) -> Verification:
 
 
 def _target(run_state: RunState, name: str) -> Target:
+    """A vendor whose configuration turned out unusable stops; the other vendors go on."""
+    if name in run_state.stopped:
+        pytest.skip(f"vendor stopped: {run_state.stopped[name]}")
     try:
         return run_state.target(name)
     except ConfigError as exc:
-        pytest.exit(str(exc), returncode=pytest.ExitCode.USAGE_ERROR)
+        run_state.stopped[name] = f"configuration error: {exc}"
+        raise
 
 
 @pytest.fixture
@@ -210,7 +231,10 @@ def superfone(run_state: RunState) -> Target:
 @pytest.hookimpl(wrapper=True)
 def pytest_pyfunc_call(pyfuncitem: pytest.Function) -> Generator[None, object, object]:
     """Findings recorded but not raised by the test body still fail it: no check can be forgotten."""
-    result = yield
+    try:
+        result = yield
+    except NotConfigured as exc:
+        pytest.skip(str(exc))
     verification = pyfuncitem.stash.get(_VERIFY, None)
     if verification is not None:
         verification.settle()
@@ -255,8 +279,11 @@ def _record(item: pytest.Item, call: pytest.CallInfo[None], state: RunState) -> 
         created=[[name, *task] for name, target in state.open_targets() for task in target.drain_created()],
         duration_s=round(call.duration, 4),
     )
-    record.requests, generation_s = state.drain_request_count()
-    record.generation_s = round(generation_s, 4)
+    counts = state.drain_counts()
+    record.requests = counts.requests
+    record.generation_s = round(counts.generation_s, 4)
+    record.backoffs = {str(status): n for status, n in sorted(counts.backoffs.items())}
+    record.backoff_wait_s = round(counts.backoff_wait_s, 3)
     if call.excinfo is None:
         return record
     exc = call.excinfo.value
@@ -266,6 +293,8 @@ def _record(item: pytest.Item, call: pytest.CallInfo[None], state: RunState) -> 
         record.findings = [f.to_dict(state.redactor) for v in violations for f in v.findings]
     elif infrastructure := _infrastructure(exc):
         record.error = ("infrastructure", state.redactor.redact(str(infrastructure)))
+    elif isinstance(exc, ConfigError):
+        record.error = ("configuration", state.redactor.redact(str(exc)))
     else:
         record.error = ("suite", state.redactor.redact(f"{type(exc).__name__}: {exc}"))
     return record
@@ -291,9 +320,23 @@ def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo[None]) ->
         return report
     if call.when == "call" or (call.when == "setup" and call.excinfo is not None):
         report.user_properties.append((_RECORD_KEY, json.dumps(_record(item, call, state).to_dict())))
+        if _COLLECTED in item.config.stash:
+            report.user_properties.append((_COLLECTED_KEY, json.dumps(item.config.stash[_COLLECTED])))
+            del item.config.stash[_COLLECTED]
         if call.excinfo is not None and _infrastructure(call.excinfo.value):
             item.session.shouldstop = "target unreachable; stopping the run"
     return report
+
+
+def _ended_early(session: pytest.Session, exitstatus: int) -> str | None:
+    """Why pytest stopped before the last test, if it did: no vendor that did not finish may pass."""
+    if session.shouldstop:
+        return str(session.shouldstop)
+    if session.shouldfail:
+        return str(session.shouldfail)
+    if exitstatus not in (pytest.ExitCode.OK, pytest.ExitCode.TESTS_FAILED):
+        return f"pytest ended with status {int(exitstatus)}"
+    return None
 
 
 class _ReportingPlugin:
@@ -307,11 +350,16 @@ class _ReportingPlugin:
         for key, value in report.user_properties:
             if key == _RECORD_KEY:
                 self.collector.add(TestRecord.from_dict(json.loads(value)))
+            elif key == _COLLECTED_KEY:
+                self.collector.collected = json.loads(value)
 
     def pytest_sessionfinish(self, session: pytest.Session, exitstatus: int) -> None:
         if self.cleanup:
             self.collector.cleanup = self.collector.state.cleanup(self.collector.created())
-        report_dir = self.collector.finish(interrupted=exitstatus == pytest.ExitCode.INTERRUPTED)
+        report_dir = self.collector.finish(
+            interrupted=exitstatus == pytest.ExitCode.INTERRUPTED,
+            ended_early=_ended_early(session, exitstatus),
+        )
         terminal = session.config.pluginmanager.get_plugin("terminalreporter")
         if terminal is not None:
             terminal.write_line("")

@@ -30,7 +30,7 @@ class Probe:
     id: str
     clause: str
     operation: str
-    # Values "{own}", "{foreign}", "{missing}" or another pool of the vendor's record_pools (in path,
+    # Values "{own}", "{foreign}", "{missing}" or another of the vendor's pools (in path,
     # query or body) become the first record of that pool.
     path_params: Mapping[str, Any] = field(default_factory=dict)
     params: Mapping[str, Any] = field(default_factory=dict)
@@ -47,17 +47,22 @@ class Probe:
     # Judged after the status (also when ``status`` is None), e.g. the documented error code.
     answer_check: AnswerCheck | None = None
     writes_nothing: bool = False
+    # Configuration keys the probe needs beyond its records: checked before anything is sent.
+    needs: tuple[str, ...] = ()
     # Puts the record in a state where a wrongly accepted request would change it (e.g. an open task).
     prepare: Callable[[Target, Verification, Any], None] | None = None
 
 
-def _fill(value: Any, pools: Mapping[str, tuple[Any, ...]]) -> Any:
-    if isinstance(value, str) and value.startswith("{") and value.endswith("}") and value[1:-1] in pools:
-        return pools[value[1:-1]][0]
+def _fill(value: Any, target: Target, writes: bool) -> Any:
+    """Pool names become records; a pool the configuration leaves empty raises ``NotConfigured``."""
+    if isinstance(value, str) and value.startswith("{") and value.endswith("}"):
+        kind = value[1:-1]
+        if kind in target.vendor.pools:
+            return target.first(kind, writes=writes)
     if isinstance(value, dict):
-        return {k: _fill(v, pools) for k, v in value.items()}
+        return {k: _fill(v, target, writes) for k, v in value.items()}
     if isinstance(value, list):
-        return [_fill(v, pools) for v in value]
+        return [_fill(v, target, writes) for v in value]
     return value
 
 
@@ -81,19 +86,23 @@ def _describe_message(probe: Probe) -> str:
 
 
 def run_probe(target: Target, verify: Verification, probe: Probe) -> None:
-    pools = target.vendor.record_pools(target)
-    path_params = _fill(dict(probe.path_params), pools)
+    for key in probe.needs:
+        target.option(key)
+    writes = probe.operation != target.vendor.read_operation
+    path_params = _fill(dict(probe.path_params), target, writes)
     record = next(iter(path_params.values()), None)
+    # A record the target claims exists although it should not: the failure says so.
+    note = f" ({target.withheld[record]})" if record in target.withheld else ""
     if probe.prepare is not None:
         probe.prepare(target, verify, record)
     snapshot = target.vendor.snapshot if probe.writes_nothing else None
     before = snapshot(target, verify, record) if snapshot else None
     body: dict[str, Any] = {}
     if probe.json_body is not NO_BODY:
-        body["json_body"] = _fill(probe.json_body, pools)
+        body["json_body"] = _fill(probe.json_body, target, writes)
     elif probe.content is not None:
         body["content"] = probe.content
-    params = _fill(dict(probe.params), pools)
+    params = _fill(dict(probe.params), target, writes)
     exchange = target.call(
         verify,
         probe.operation,
@@ -109,7 +118,7 @@ def run_probe(target: Target, verify: Verification, probe: Probe) -> None:
         verify.expect(
             probe.clause,
             exchange.status == probe.status and _message_matches(probe, body_strings(exchange)),
-            f"{probe.status}{_describe_message(probe)}",
+            f"{probe.status}{_describe_message(probe)}{note}",
             f"{exchange.status} {exchange.response.text[:300]}",
             exchange,
         )

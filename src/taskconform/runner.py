@@ -57,6 +57,7 @@ class RunOptions:
     # Run pytest in this process instead of a child: for selftest workers that already imported it all.
     in_process: bool = False
     shrink: bool = True
+    require_all_clauses: bool = False
 
 
 @contextmanager
@@ -160,6 +161,8 @@ def _pytest_command(
         command += ["-p", "xdist.plugin", "-n", str(options.workers)]
     if not options.shrink:
         command.append("--conformance-no-shrink")
+    if options.require_all_clauses:
+        command.append("--conformance-require-all-clauses")
     return command
 
 
@@ -248,8 +251,7 @@ def _workers_with_own_records(
     if requested == 1:
         return 1
     fewest, vendor = min(
-        (len(VENDORS[name].record_pools(_planning_target(config, name, redactor))["own"]), name)
-        for name in vendors
+        (len(_planning_target(config, name, redactor).pool("own")), name) for name in vendors
     )
     if fewest < requested:
         print(

@@ -2,7 +2,9 @@
 
 Every variant of the bundled sandbox gets its own ``taskconform run`` process (its own sandbox on
 its own port): the faithful sandbox and every allowed variation must conform, every catalogued
-fault must be caught — by the clause it breaks, else it counts as a warning.
+fault must be caught — by the clause it breaks, else it counts as a warning. ``--with-variation``
+switches a variation on in every run, so the same holds beside it (a gateway refusing now and then
+must neither hide a fault nor raise an alarm).
 """
 
 from __future__ import annotations
@@ -15,13 +17,13 @@ import subprocess
 import sys
 import time
 from concurrent.futures import ThreadPoolExecutor
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass, field, replace
 from html import escape
 from pathlib import Path
 from typing import Any
 
 from .runner import RunOptions, run
-from .sandbox.faults import ALL_VENDORS, load_faults, load_variations
+from .sandbox.faults import ALL_VENDORS, check_names, load_faults, load_variations, variation_names
 
 __all__ = ["Variant", "load_variants", "run_selftest"]
 
@@ -33,18 +35,27 @@ class Variant:
     vendor: str = ""
     clause: str = ""
     description: str = ""
+    beside: tuple[str, ...] = ()  # variations switched on in this run too (selftest --with-variation)
 
     @property
     def vendors(self) -> tuple[str, ...]:
         """A vendor's fault or variation changes only its own routes: only its suite needs to run."""
         return () if self.vendor in ("", ALL_VENDORS) else (self.vendor,)
 
-    def run_flags(self) -> list[str]:
-        flags = {"fault": ["--fault", self.name], "variation": ["--variation", self.name]}.get(self.kind, [])
-        return flags + [arg for vendor in self.vendors for arg in ("--only", vendor)]
+    @property
+    def faults(self) -> tuple[str, ...]:
+        return (self.name,) if self.kind == "fault" else ()
 
-    def flags(self, kind: str) -> tuple[str, ...]:
-        return (self.name,) if self.kind == kind else ()
+    @property
+    def variations(self) -> tuple[str, ...]:
+        return ((self.name,) if self.kind == "variation" else ()) + self.beside
+
+    def run_flags(self) -> list[str]:
+        return [
+            *(arg for name in self.faults for arg in ("--fault", name)),
+            *(arg for name in self.variations for arg in ("--variation", name)),
+            *(arg for vendor in self.vendors for arg in ("--only", vendor)),
+        ]
 
 
 @dataclass
@@ -71,7 +82,10 @@ class Outcome:
         return "killed" if self.variant.clause in self.failing_clauses else "killed-by-other-clause"
 
 
-def load_variants(only: tuple[str, ...] = ()) -> list[Variant]:
+def load_variants(only: tuple[str, ...] = (), beside: tuple[str, ...] = ()) -> list[Variant]:
+    """The runs of a selftest; ``beside`` names variations every run shows too. The correct run then is
+    the run of those variations, so they get no run of their own."""
+    check_names("variation", beside, variation_names())
     variants = [Variant("correct", "correct", description="the faithful sandbox")]
     variants += [Variant(v.name, "variation", v.vendor, description=v.what) for v in load_variations()]
     variants += [Variant(f.name, "fault", f.vendor, f.clause, f.fault) for f in load_faults()]
@@ -80,7 +94,7 @@ def load_variants(only: tuple[str, ...] = ()) -> list[Variant]:
         if unknown:
             raise ValueError(f"unknown fault or variation {sorted(unknown)[0]!r}")
         variants = [v for v in variants if v.kind == "correct" or v.name in only]
-    return variants
+    return [replace(v, beside=beside) for v in variants if v.name not in beside]
 
 
 def _outcome(variant: Variant, run_dir: Path, exit_code: int, duration: float, log: str) -> Outcome:
@@ -149,8 +163,8 @@ def _forked_run(variant: Variant, profile: str, report_dir: Path) -> int:
                 profile,
                 run_dir,
                 1,
-                faults=variant.flags("fault"),
-                variations=variant.flags("variation"),
+                faults=variant.faults,
+                variations=variant.variations,
                 in_process=True,
                 shrink=False,
             )
@@ -179,13 +193,16 @@ def _run_forked(variants: list[Variant], profile: str, report_dir: Path, workers
     return [outcomes[v.name] for v in variants]
 
 
-def _summary(outcomes: list[Outcome], total_s: float, profile: str, workers: int) -> dict[str, Any]:
+def _summary(
+    outcomes: list[Outcome], total_s: float, profile: str, workers: int, beside: tuple[str, ...]
+) -> dict[str, Any]:
     faults = [o for o in outcomes if o.variant.kind == "fault"]
     killed = [o for o in faults if o.result in ("killed", "killed-by-other-clause")]
     kill_times = [o.duration_s for o in killed]
     return {
         "profile": profile,
         "workers": workers,
+        "with_variations": list(beside),
         "total_s": round(total_s, 1),
         "faults": len(faults),
         "killed": len(killed),
@@ -240,12 +257,15 @@ def _print(summary: dict[str, Any], outcomes: list[Outcome]) -> None:
         f"false alarms {len(summary['false_alarms'])}; "
         f"survivors {len(summary['survivors'])}; median kill {summary['median_kill_s']}s, "
         f"slowest {summary['slowest_kill_s']}s; total {summary['total_s']}s"
+        + (f"; every run with {', '.join(summary['with_variations'])}" if summary["with_variations"] else "")
     )
 
 
-def run_selftest(profile: str, workers: int, report_dir: Path, only: tuple[str, ...] = ()) -> int:
+def run_selftest(
+    profile: str, workers: int, report_dir: Path, only: tuple[str, ...] = (), beside: tuple[str, ...] = ()
+) -> int:
     try:
-        variants = load_variants(only)
+        variants = load_variants(only, beside)
     except ValueError as exc:
         print(f"taskconform: {exc}", file=sys.stderr)
         return 2
@@ -255,7 +275,7 @@ def run_selftest(profile: str, workers: int, report_dir: Path, only: tuple[str, 
     else:
         with ThreadPoolExecutor(max_workers=workers) as pool:
             outcomes = list(pool.map(lambda v: _run_variant(v, profile, report_dir), variants))
-    summary = _summary(outcomes, time.perf_counter() - started, profile, workers)
+    summary = _summary(outcomes, time.perf_counter() - started, profile, workers, beside)
     report_dir.mkdir(parents=True, exist_ok=True)
     runs = [{**asdict(o), "variant": asdict(o.variant), "log": o.log[-2000:]} for o in outcomes]
     (report_dir / "selftest.json").write_text(json.dumps({"summary": summary, "runs": runs}, indent=2) + "\n")

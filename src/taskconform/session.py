@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+from collections import Counter
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
@@ -18,7 +19,16 @@ from .redaction import Redactor
 from .target import Target, WorkerSlot
 from .vendors import VENDORS
 
-__all__ = ["RunState", "worker_slot"]
+__all__ = ["RunState", "TestCounts", "worker_slot"]
+
+
+@dataclass(frozen=True)
+class TestCounts:
+    requests: int = 0
+    generation_s: float = 0.0
+    # Back-offs per status (429, 503 with Retry-After): the target said "not now", not a violation.
+    backoffs: Counter[int] = field(default_factory=Counter)
+    backoff_wait_s: float = 0.0
 
 
 def worker_slot() -> WorkerSlot:
@@ -35,9 +45,10 @@ class RunState:
     selected: tuple[str, ...]
     redactor: Redactor = field(init=False)
     _targets: dict[str, Target] = field(default_factory=dict)
-    _counted: int = 0
-    _generated: float = 0.0
+    _counted: TestCounts = field(default_factory=lambda: TestCounts())
     drawer: RequestDrawer | None = None
+    # Vendors whose configuration turned out unusable mid-run, and why: their remaining tests skip.
+    stopped: dict[str, str] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
         self.redactor = Redactor(self.config.secret_values())
@@ -62,26 +73,45 @@ class RunState:
         return target
 
     def _check_missing_records(self, target: Target) -> None:
-        """Records we were told are absent receive writes; refuse if one actually exists."""
-        if target.vendor.read_operation is None or target.vendor.record_param is None:
-            return
-        verify = Verification(self.redactor)
-        for record in target.vendor.record_pools(target)["missing"]:
-            exchange = target.call(verify, target.vendor.read_operation, {target.vendor.record_param: record})
-            if exchange.status < 300:
-                raise ConfigError(
-                    f"[{target.vendor.name}] missing id {record} exists on the target "
-                    f"({exchange.request_line()} answered {exchange.status}); "
-                    "configure an id that does not exist"
-                )
-            target.client.journal.clear()
+        """Records said to be absent receive writes: read each first, and withhold writes where needed.
 
-    def drain_request_count(self) -> tuple[int, float]:
-        """Answers received, and seconds spent generating requests, since the last call: a test's share."""
-        total = sum(target.client.answered for target in self._targets.values())
-        generation = sum(target.generation_s for target in self._targets.values())
-        drained = (total - self._counted, generation - self._generated)
-        self._counted, self._generated = total, generation
+        An id the user listed in the configuration is vouched for: it exists nowhere, so a success
+        here is the target's fault, and the unknown-record probes report it. The suite's own default
+        is only implausible: if the target claims it exists, writes to it are withheld (it may be a
+        real record) and the read probe's failure says so.
+        """
+        vendor = target.vendor
+        if vendor.read_operation is None or vendor.record_param is None:
+            return
+        vouched = target.config.options.get(vendor.pools["missing"].key or "") is not None
+        verify = Verification(self.redactor)
+        for record in target.pool("missing"):
+            exchange = target.call(verify, vendor.read_operation, {vendor.record_param: record})
+            target.client.journal.clear()
+            if exchange.status < 300 and not vouched:
+                target.withheld[record] = (
+                    f"{exchange.request_line()} answered {exchange.status} for {record}, taskconform's "
+                    "default id of a record that exists nowhere: a violation unless it really exists; "
+                    f"writes to it were withheld; set `{vendor.pools['missing'].key}` to ids that exist "
+                    "nowhere to test them"
+                )
+
+    def drain_counts(self) -> TestCounts:
+        """Answers, back-offs and seconds spent generating requests since the last call: a test's share."""
+        clients = [target.client for target in self._targets.values()]
+        now = TestCounts(
+            requests=sum(client.answered for client in clients),
+            generation_s=sum(target.generation_s for target in self._targets.values()),
+            backoffs=sum((client.backoffs for client in clients), Counter()),
+            backoff_wait_s=sum(client.backoff_wait_s for client in clients),
+        )
+        drained = TestCounts(
+            requests=now.requests - self._counted.requests,
+            generation_s=now.generation_s - self._counted.generation_s,
+            backoffs=now.backoffs - self._counted.backoffs,
+            backoff_wait_s=now.backoff_wait_s - self._counted.backoff_wait_s,
+        )
+        self._counted = now
         return drained
 
     def drawn_ahead(self) -> DrawnRequests | None:

@@ -7,7 +7,7 @@ from typing import Any
 
 from .exchange import Exchange
 from .findings import Verification
-from .superfone_model import COMPLETE, REMINDER, ModelTask
+from .superfone_model import COMPLETE, REMINDER, LeadModel, ModelTask
 
 __all__ = ["expect_listing", "expect_page_arithmetic"]
 
@@ -27,12 +27,16 @@ def _status_clause(task: ModelTask, shown: Any, last_action: str | None) -> str:
 
 def expect_listing(
     verify: Verification,
-    expected: list[ModelTask],
+    model: LeadModel,
     rows: list[dict[str, Any]],
     evidence: tuple[Exchange, ...],
     last_action: str | None,
+    limit: int | None = None,
 ) -> None:
-    """``rows`` as listed (newest first) against the model's tasks for the same window."""
+    """``rows`` as listed from the first on (newest first) against the model's tasks, the newest
+    ``limit`` of them if given. Tasks created at the same instant may be listed in any order: the
+    model takes the one the rows show."""
+    expected = model.newest_first(rows)[:limit]
     expected_ids = [task.id for task in expected]
     shown_ids = [row.get("id") for row in rows]
     missing = [i for i in expected_ids if i not in shown_ids]
@@ -49,7 +53,7 @@ def expect_listing(
     verify.expect(
         "SF-LIST-NEWEST-FIRST",
         common_shown == common_expected,
-        f"creation order, newest first: {common_expected}",
+        f"newest created first (tasks of one created_at in any order): {common_expected}",
         common_shown,
         *evidence,
     )

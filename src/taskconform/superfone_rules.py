@@ -2,26 +2,59 @@
 
 Instants are compared, never strings: ``2026-05-20T15:00:00Z`` and ``2026-05-20T15:00:00.000+00:00``
 are the same due date. The suite sends whole seconds so that a target storing seconds only is
-still exact.
+still exact. Which task Complete Task may close depends on the lead's tasks, so its answer is judged
+against the model (``superfone_model``).
 """
 
 from __future__ import annotations
 
+import time
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
+from .checks import body_strings
 from .contract import parse_instant
 from .exchange import Exchange
 from .findings import Verification
+from .superfone_model import LeadModel, ModelTask
 
-__all__ = ["TaskRequest", "expect_created_task", "is_success", "iso", "task_of", "whole_seconds_from_now"]
+__all__ = [
+    "TaskRequest",
+    "expect_completed",
+    "expect_created_task",
+    "is_success",
+    "iso",
+    "task_of",
+    "wait_for_the_next_second",
+    "whole_seconds_from_now",
+]
 
 NOTIFY_LEAD_TIME = timedelta(minutes=10)
+NO_OPEN_TASK = "No open task found for this lead"
 
 
 def whole_seconds_from_now(delta: timedelta) -> datetime:
     return (datetime.now(UTC) + delta).replace(microsecond=0)
+
+
+# Enough for a clock of millisecond resolution to stamp the next task later.
+FINER_CLOCK_WAIT_S = 0.005
+
+
+def wait_for_the_next_second(stamp: datetime | None) -> None:
+    """Sleep until a task created now is stamped a whole second after ``stamp``, the server's
+    created_at of the task just created: tasks of one second tie on a server whose clock has
+    whole-second resolution, and ties have no order, so a check of a strict order needs its tasks a
+    second apart.
+
+    Counted from the server's own stamp, which it made before it answered, so the offset between its
+    clock and ours does not matter. At most a second, and only in the tests that need a strict order.
+    A stamp with a fraction comes from a finer clock: a few milliseconds then part the next task (a
+    clock in milliseconds shows a whole second once in a thousand stamps, and then waits needlessly).
+    """
+    fraction = stamp.microsecond if stamp is not None else 0
+    time.sleep(FINER_CLOCK_WAIT_S if fraction else 1.0)
 
 
 def iso(moment: datetime) -> str:
@@ -52,6 +85,41 @@ def task_of(exchange: Exchange) -> dict[str, Any]:
     body = exchange.json()
     data = body.get("data") if isinstance(body, dict) else None
     return data if isinstance(data, dict) else {}
+
+
+def expect_completed(
+    verify: Verification, model: LeadModel, exchange: Exchange, *evidence: Exchange
+) -> ModelTask | None:
+    """Check a Complete Task answer against the model, which then records the close; return the task
+    the model closed. Any open task tied with the most recently created one is a documented choice."""
+    evidence = evidence or (exchange,)
+    candidates = model.most_recent_open()
+    if not candidates:
+        verify.expect(
+            "SF-COMPLETE-ERR-NO-OPEN-TASK",
+            exchange.status == 400 and NO_OPEN_TASK in body_strings(exchange),
+            f'400 "{NO_OPEN_TASK}" (the model has no open task)',
+            f"{exchange.status} {exchange.response.text[:200]}",
+            *evidence,
+        )
+        return None
+    closed = task_of(exchange)
+    verify.expect(
+        "SF-COMPLETE-RETURNS-CLOSED-TASK",
+        exchange.status == 200 and closed.get("task_status") == "COMPLETE",
+        "200 with the closed task, task_status COMPLETE",
+        f"{exchange.status} task_status {closed.get('task_status')!r}",
+        *evidence,
+    )
+    expected = " or ".join(str(task.id) for task in candidates)
+    verify.expect(
+        "SF-COMPLETE-MOST-RECENT",
+        any(task.id == closed.get("id") for task in candidates),
+        f"task {expected}, the most recently created open task",
+        f"task {closed.get('id')}",
+        *evidence,
+    )
+    return model.complete(closed.get("id"))
 
 
 def _instant_text(value: Any) -> str:

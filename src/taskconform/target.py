@@ -15,7 +15,7 @@ from .checks import ResponseContext, run_response_checks
 from .client import ApiClient, AuthMode
 from .config import RunSettings, VendorTarget
 from .contract import OperationContract, load_spec_contract
-from .errors import ConfigError
+from .errors import ConfigError, NotConfigured
 from .exchange import Exchange
 from .findings import Verification
 
@@ -54,9 +54,44 @@ class Target:
     created: list[tuple[Any, Any]] = field(default_factory=list)
     # Seconds spent drawing generated requests: the bench tells generation apart from the rest.
     generation_s: float = 0.0
+    # Records no write may reach, with the reason (a default "missing" id the target says exists).
+    withheld: dict[Any, str] = field(default_factory=dict)
 
     def option(self, name: str) -> Any:
-        return self.config.options[name]
+        """A configured value; an optional key left out stops only the check that needs it."""
+        value = self.config.options.get(name)
+        if value is None:
+            raise NotConfigured(self.vendor.name, name)
+        return value
+
+    def secret(self, option: str) -> str:
+        self.option(option)
+        return self.config.secret(option)
+
+    def pool(self, kind: str, *, writes: bool = True) -> tuple[Any, ...]:
+        """The records of one kind (see ``Vendor.pools``); empty where the configuration names none.
+
+        ``writes``: leave out withheld records, which only reads may address.
+        """
+        source = self.vendor.pools[kind]
+        values = self.config.options.get(source.key) if source.key else None
+        values = source.fixed if values is None else values
+        records = (values,) if isinstance(values, str) else tuple(values or ())
+        if source.shared:
+            records = share_of(records, self.slot, source.key or kind)
+        return tuple(r for r in records if r not in self.withheld) if writes else records
+
+    def pools(self, *, writes: bool = True) -> dict[str, tuple[Any, ...]]:
+        return {kind: self.pool(kind, writes=writes) for kind in self.vendor.pools}
+
+    def first(self, kind: str, *, writes: bool = True) -> Any:
+        """The first record of a kind, or ``NotConfigured`` naming the key that would provide one."""
+        records = self.pool(kind, writes=writes)
+        if records:
+            return records[0]
+        withheld = [why for record, why in self.withheld.items() if record in self.pool(kind, writes=False)]
+        key = self.vendor.pools[kind].key or kind
+        raise NotConfigured(self.vendor.name, key, withheld[0] if withheld else "")
 
     def own(self, option: str) -> tuple[Any, ...]:
         return share_of(tuple(self.option(option)), self.slot, option)
@@ -83,7 +118,7 @@ class Target:
         """
         operation = self.operation(operation_id)
         path = operation.path.format(**{k: quote(str(v), safe="") for k, v in path_params.items()})
-        key = None if key_option is None else self.config.secret(key_option)
+        key = None if key_option is None else self.secret(key_option)
         exchange = self.client.request(operation.method, path, params=params, auth=auth, key=key, **body)
         self.receive(verify, operation_id, exchange, path_params)
         return exchange

@@ -225,8 +225,9 @@ def _clause_row(clause: Mapping[str, Any]) -> str:
     anchor = _anchor(clause.get("id"))
     verdict = clause.get("verdict")
     href = f"{_href_fragment(anchor)}--evidence" if verdict == "fail" else None
-    note = clause.get("reason") or clause.get("message")
-    note_html = f'<br><span class="muted">{_e(note)}</span>' if verdict != "fail" and note else ""
+    notes = [f"not run: {clause['not_run_reason']}"] if clause.get("not_run_reason") else []
+    notes += [f"skipped check {skip}" for skip in clause.get("skipped_checks") or []]
+    note_html = "".join(f'<br><span class="muted">{_e(note)}</span>' for note in notes)
     return (
         f'<tr id="{_e(anchor)}" class="clause v-{_e(verdict)}">'
         f"<td><code>{_e(clause.get('id'))}</code></td><td>{_e(clause.get('section'))}</td>"
@@ -267,6 +268,10 @@ def _vendor_section(vendor: Mapping[str, Any]) -> str:
     ]
     if vendor.get("base_url"):
         parts.append(f"<p>Target: <code>{_e(vendor.get('base_url'))}</code></p>")
+    if vendor.get("stopped"):
+        parts.append(
+            f'<p class="reason" role="alert"><strong>Stopped early:</strong> {_e(vendor["stopped"])}</p>'
+        )
     parts.append(f"<h3>Failing clauses ({len(failing)})</h3>")
     parts.append("".join(_failing_card(c) for c in failing) or '<p class="muted">No failing clauses.</p>')
     parts.append(f"<h3>All clauses ({len(clauses)})</h3>")
@@ -335,6 +340,10 @@ def _banner(report: Mapping[str, Any]) -> str:
     if verdict == "incomplete" or report.get("incomplete_reason"):
         reason = report.get("incomplete_reason") or "no reason was recorded"
         parts.append(f'<p class="reason" role="alert"><strong>Run incomplete:</strong> {_e(reason)}</p>')
+    if report.get("gate_reason"):
+        parts.append(
+            f'<p class="reason" role="alert"><strong>Gate failed:</strong> {_e(report["gate_reason"])}</p>'
+        )
     duration = report.get("duration_s")
     meta = [
         ("Run id", f"<code>{_e(report.get('run_id'))}</code>"),

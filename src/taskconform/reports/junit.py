@@ -47,7 +47,7 @@ def render_junit(report: dict[str, Any]) -> str:
                 failure = ET.SubElement(case, "failure", message=clause["rule"], type="ContractViolation")
                 failure.text = _failure_text(clause)
             elif clause["verdict"] == "not-run":
-                ET.SubElement(case, "skipped", message="not run: no check exercised this clause")
+                ET.SubElement(case, "skipped", message=f"not run: {clause['not_run_reason']}")
     if report["verdict"] == "incomplete":
         suite = ET.SubElement(
             suites, "testsuite", name="taskconform.run", tests="1", failures="0", errors="1"

@@ -38,8 +38,14 @@ def render_summary(report: dict[str, Any], html: Path | None = None) -> str:
             f"Baseline `{baseline['file']}`: {len(baseline['known'])} known, "
             f"{len(baseline['new'])} new, {len(baseline['fixed'])} fixed.",
         ]
+    not_run = [(v["vendor"], c) for v in report["vendors"] for c in v["clauses"] if c["verdict"] == "not-run"]
+    if not_run:
+        lines += ["", "| clause not run | why |", "|---|---|"]
+        lines += [f"| `{clause['id']}` | {_cell(clause['not_run_reason'])} |" for _, clause in not_run]
     if report.get("incomplete_reason"):
         lines += ["", f"**Incomplete:** {_cell(report['incomplete_reason'])}"]
+    if report.get("gate_reason"):
+        lines += ["", f"**Gate failed:** {_cell(report['gate_reason'])}"]
     if html is not None:
         lines += ["", f"Certification report: `{html}`"]
     return "\n".join(lines) + "\n\n"

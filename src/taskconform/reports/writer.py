@@ -1,8 +1,9 @@
 """From test records to per-clause verdicts, and from verdicts to report.json, junit.xml and report.html.
 
-A clause fails when any test found it broken, passes when some test exercised it without finding
-it broken, and is ``not-run`` otherwise. A run whose target failed (or whose suite crashed) is
-``incomplete`` whatever else it found: it certifies nothing.
+A clause fails when any test found it broken, passes when some test that ran to its end exercised
+it without finding it broken, and is ``not-run`` otherwise, with the reason. A run in which a
+vendor stopped early, the target failed or the suite crashed is ``incomplete`` whatever else it
+found: it certifies nothing about what did not run.
 """
 
 from __future__ import annotations
@@ -37,6 +38,9 @@ class TestRecord:
     duration_s: float = 0.0
     requests: int = 0
     generation_s: float = 0.0
+    # Status -> back-offs the target asked for (429, 503 with Retry-After), and seconds waited.
+    backoffs: dict[str, int] = field(default_factory=dict)
+    backoff_wait_s: float = 0.0
     skipped: str | None = None
     error: tuple[str, str] | None = None
 
@@ -75,6 +79,11 @@ class RunCollector:
         # Accepted failures (None: no baseline) and whether to rewrite them from this run.
         self.baseline_path: Path | None = None
         self.update_baseline = False
+        # Certification: a clause of a tested vendor that did not run fails the gate.
+        self.require_all_clauses = False
+        # Tests collected per vendor (sent by the processes that ran them); None until a record came.
+        self.collected: dict[str, int] | None = None
+        self.ended_early: str | None = None
 
     def add(self, record: TestRecord) -> None:
         self.records.append(record)
@@ -86,7 +95,7 @@ class RunCollector:
                 tasks.setdefault(vendor, {}).setdefault(owner, set()).add(task_id)
         return tasks
 
-    def _clause_entry(self, catalogue: Catalogue, clause_id: str) -> dict[str, Any]:
+    def _clause_entry(self, catalogue: Catalogue, clause_id: str, stopped: str | None) -> dict[str, Any]:
         clause = catalogue.clause(clause_id)
         records = [r for r in self.records if r.vendor == catalogue.vendor]
         failures = [
@@ -101,7 +110,8 @@ class RunCollector:
             if finding["clause"] == clause_id
         ]
         checks = sorted({r.name for r in records if clause_id in r.declared or clause_id in r.exercised})
-        exercised = any(clause_id in r.exercised for r in records)
+        # A test that crashed or lost its target did not finish: what it exercised is not a pass.
+        exercised = any(clause_id in r.exercised for r in records if r.error is None)
         verdict = "fail" if failures else "pass" if exercised else "not-run"
         return {
             "id": clause.id,
@@ -110,15 +120,59 @@ class RunCollector:
             "quote": list(clause.quote),
             "rule": clause.rule,
             "verdict": verdict,
+            "not_run_reason": self._not_run_reason(clause_id, records, stopped)
+            if verdict == "not-run"
+            else None,
+            # Checks of the clause that did not run, even where others did: what the verdict leaves out.
+            "skipped_checks": sorted(
+                {f"{r.name}: {r.skipped}" for r in records if clause_id in r.declared and r.skipped}
+            ),
             "checks": checks,
             "failures": failures,
         }
 
+    def _not_run_reason(self, clause_id: str, records: list[TestRecord], stopped: str | None) -> str:
+        mine = [r for r in records if clause_id in r.declared]
+        skipped = sorted({r.skipped for r in mine if r.skipped})
+        crashed: dict[tuple[str, str], list[str]] = {}
+        for record in mine:
+            if record.error:
+                crashed.setdefault(record.error, []).append(record.name)
+        if stopped is not None:
+            return f"vendor stopped: {stopped}"
+        if crashed:
+            return "; ".join(
+                f"{kind} error in {_names(names)}: {message}" for (kind, message), names in crashed.items()
+            )
+        if skipped:
+            return "; ".join(skipped)
+        if mine:
+            profile = self.state.profile.name
+            return f"profile too small: its checks ran but met no case of it at profile {profile}"
+        return "no check of this version exercises it"
+
+    def _vendor_stopped(self, name: str) -> str | None:
+        """Why a tested vendor did not run to its end, or None if every one of its tests ran."""
+        records = [r for r in self.records if r.vendor == name]
+        for kind in ("configuration", "infrastructure"):
+            for record in records:
+                if record.error and record.error[0] == kind:
+                    return f"{kind} error: {record.error[1]}"
+        expected = (self.collected or {}).get(name, 0)
+        if expected == 0:
+            return "no test of this vendor ran (were they all deselected?)"
+        if len(records) < expected:
+            why = f": {self.ended_early}" if self.ended_early else ""
+            return f"{expected - len(records)} of its {expected} tests did not run{why}"
+        return None
+
     def _vendor_entry(self, name: str) -> dict[str, Any]:
         catalogue = load_catalogue(name)
-        clauses = [self._clause_entry(catalogue, clause.id) for clause in catalogue.clauses]
+        stopped = self._vendor_stopped(name)
+        clauses = [self._clause_entry(catalogue, clause.id, stopped) for clause in catalogue.clauses]
         return {
             "vendor": name,
+            "stopped": stopped,
             "title": catalogue.title,
             "base_url": self.state.config.vendors[name].base_url,
             "config": self.state.config.vendors[name].redacted(),
@@ -132,23 +186,29 @@ class RunCollector:
             "contradictions": [asdict(item) for item in catalogue.contradictions],
         }
 
-    def _incomplete_reason(self, interrupted: bool) -> str | None:
+    def _incomplete_reason(self, interrupted: bool, vendors: list[dict[str, Any]]) -> str | None:
         errors = [r.error for r in self.records if r.error]
-        for kind in ("configuration", "infrastructure", "suite"):
-            for error_kind, message in errors:
-                if error_kind == kind:
-                    return f"{kind} error: {message}"
+        stops = [(v["vendor"], v["stopped"]) for v in vendors if v["stopped"]]
+        for kind in ("configuration", "infrastructure"):
+            for name, why in stops:
+                if why.startswith(kind):
+                    return f"{kind} error: [{name}] stopped: {why.removeprefix(kind + ' error: ')}"
+        for error_kind, message in errors:
+            if error_kind == "suite":
+                return f"suite error: {message}"
         if interrupted:
             return "the run was interrupted before it finished"
         if not any(r.exercised for r in self.records):
             return "configuration error: no test checked any clause (were they all deselected?)"
+        if stops:
+            return "; ".join(f"[{name}] stopped: {why}" for name, why in stops)
         return None
 
     def build(self, interrupted: bool = False) -> dict[str, Any]:
         finished = _now()
         vendors = [self._vendor_entry(name) for name in self.state.selected]
         all_clauses = [c for vendor in vendors for c in vendor["clauses"]]
-        reason = self._incomplete_reason(interrupted)
+        reason = self._incomplete_reason(interrupted, vendors)
         verdict = (
             "incomplete"
             if reason
@@ -157,7 +217,7 @@ class RunCollector:
             else "conforms"
         )
         return {
-            "schema_version": 1,
+            "schema_version": 2,
             "run_id": self.run_id,
             "suite_version": __version__,
             "profile": self.state.profile.name,
@@ -175,6 +235,8 @@ class RunCollector:
                 "requests": sum(r.requests for r in self.records),
                 "test_time_s": round(sum(r.duration_s for r in self.records), 3),
                 "generation_s": round(sum(r.generation_s for r in self.records), 3),
+                "backoffs": self._backoffs(),
+                "backoff_wait_s": round(sum(r.backoff_wait_s for r in self.records), 3),
                 "slowest": [
                     {"test": r.name, "vendor": r.vendor, "duration_s": r.duration_s, "requests": r.requests}
                     for r in sorted(self.records, key=lambda r: -r.duration_s)[:12]
@@ -183,6 +245,13 @@ class RunCollector:
             "cleanup": self.cleanup,
             "vendors": vendors,
         }
+
+    def _backoffs(self) -> dict[str, int]:
+        total: dict[str, int] = {}
+        for record in self.records:
+            for status, count in record.backoffs.items():
+                total[status] = total.get(status, 0) + count
+        return dict(sorted(total.items()))
 
     def _apply_baseline(self, report: dict[str, Any]) -> None:
         """The gate: passes with no failure or only accepted ones; an incomplete run proves nothing."""
@@ -206,9 +275,18 @@ class RunCollector:
                         failure["known"] = (vendor["vendor"], clause["id"], failure["check"]) in known
             if gate == "fail" and not report["baseline"]["new"]:
                 gate = "pass"
+        report["require_all_clauses"] = self.require_all_clauses
+        report["gate_reason"] = None
+        not_run = [c["id"] for v in report["vendors"] for c in v["clauses"] if c["verdict"] == "not-run"]
+        if gate == "pass" and self.require_all_clauses and not_run:
+            gate = "fail"
+            report["gate_reason"] = (
+                f"--require-all-clauses: {len(not_run)} clause(s) did not run: {', '.join(not_run)}"
+            )
         report["gate"] = gate
 
-    def finish(self, interrupted: bool = False) -> Path:
+    def finish(self, interrupted: bool = False, ended_early: str | None = None) -> Path:
+        self.ended_early = ended_early
         self.report = self.build(interrupted)
         self._apply_baseline(self.report)
         run_dir = self.report_root / self.run_id
@@ -234,10 +312,17 @@ class RunCollector:
             lines.append(
                 f"{vendor['vendor']:<12} {counts['pass']:>5} {counts['fail']:>5} {counts['not-run']:>8}"
             )
+            if vendor["stopped"]:
+                lines.append(f"  STOPPED: {vendor['stopped']}")
             for clause in vendor["clauses"]:
                 if clause["verdict"] == "fail":
                     known = " (known)" if all(f.get("known") for f in clause["failures"]) else ""
                     lines.append(f"  FAIL{known} {clause['id']}: {clause['rule']}")
+            not_run: dict[str, list[str]] = {}
+            for clause in vendor["clauses"]:
+                if clause["verdict"] == "not-run":
+                    not_run.setdefault(clause["not_run_reason"], []).append(clause["id"])
+            lines += [f"  NOT-RUN {', '.join(ids)}: {reason}" for reason, ids in not_run.items()]
         if report["cleanup"] is not None:
             closed = [c for c in report["cleanup"] if c.get("closed")]
             total = sum(len(c["closed"]) for c in closed)
@@ -248,6 +333,10 @@ class RunCollector:
                 f"cleanup: closed {total} open task(s) the run created" + (f" ({where})" if where else "")
             )
             lines += [f"cleanup: {c['vendor']}: {c['note']}" for c in report["cleanup"] if "note" in c]
+        tests = report["tests"]
+        if tests["backoffs"]:
+            waits = ", ".join(f"{count} after {status}" for status, count in tests["backoffs"].items())
+            lines.append(f"back-offs: {waits} ({tests['backoff_wait_s']} s waited; not violations)")
         for section in report["skipped_sections"]:
             lines.append(f"[{section}] is not tested by this version of taskconform: skipped")
         if report["baseline"] is not None:
@@ -260,9 +349,16 @@ class RunCollector:
             lines += [f"  FIXED {v} {c} ({check})" for v, c, check in baseline["fixed"]]
         if report["incomplete_reason"]:
             lines.append(f"INCOMPLETE: {report['incomplete_reason']}")
+        if report["gate_reason"]:
+            lines.append(f"GATE FAIL: {report['gate_reason']}")
         run = f"run {report['run_id']}, profile {report['profile']}"
         lines.append(f"verdict: {report['verdict']}, gate: {report['gate']} ({run})")
         return lines
+
+
+def _names(names: list[str], shown: int = 3) -> str:
+    more = f" and {len(names) - shown} more" if len(names) > shown else ""
+    return ", ".join(sorted(names)[:shown]) + more
 
 
 def _count(clauses: list[dict[str, Any]]) -> dict[str, int]:

@@ -41,7 +41,9 @@ Choices where the documents are silent:
 - ``customer_note`` must be a string or null, else 400 ``customer_note must be a string``; it is
   echoed as the extra task field ``customer_note``. Unknown body fields are ignored.
 - Complete Task ignores any request body; it closes the most recently created open task, counting
-  creation order by position in the lead's history, never by timestamp.
+  creation order by position in the lead's history, never by timestamp. List Tasks orders by the
+  same position, so tasks created in the same millisecond are listed (and closed) newest created
+  first.
 - Closing a task (by Complete Task or by a newer non-reminder) sets ``task_status`` and ``status``
   to COMPLETE, ``updated_by`` to 1 and ``updated_at`` to the time of closing. ``created_by`` is 1;
   ``title`` and ``type_name`` are null and ``notify`` is true on every task.
@@ -291,7 +293,8 @@ class SuperfoneStore:
     """Leads and tasks of both sandbox accounts.
 
     Each lead's history is a list that only grows at its end, so a task's position is its creation
-    sequence number and "most recent" never depends on timestamps, which can tie. Every
+    sequence number and "most recent" never depends on timestamps, which can tie (see
+    ``_creation_order`` for the variation that orders by them). Every
     read-modify-write happens under one lock, so the documented auto-close stays atomic even if
     requests run in parallel. The rules live in small methods so that a named fault replaces exactly
     one behaviour.
@@ -349,7 +352,8 @@ class SuperfoneStore:
             if "list-shows-other-leads" in self.faults:
                 tasks = sorted(self._account_tasks(lead.org_id), key=lambda task: task.id)
             else:
-                tasks = list(self._history[lead.id])
+                history = self._history[lead.id]
+                tasks = [history[position] for position in self._creation_order(history)]
         if "list-hides-completed" in self.faults:
             tasks = [task for task in tasks if task.is_open]
         return tasks if "list-oldest-first" in self.faults else tasks[::-1]
@@ -447,13 +451,23 @@ class SuperfoneStore:
 
     def _position_to_complete(self, history: list[Task]) -> int | None:
         """The most recently created open task, reminders included."""
-        open_positions = [position for position, task in enumerate(history) if task.is_open]
+        open_positions = [position for position in self._creation_order(history) if history[position].is_open]
         if "complete-oldest" in self.faults:
             open_positions.reverse()
         if "complete-skips-reminders" in self.faults:
             non_reminders = [position for position in open_positions if history[position].type != REMINDER]
             open_positions = non_reminders or open_positions
         return open_positions[-1] if open_positions else None
+
+    def _creation_order(self, history: list[Task]) -> list[int]:
+        """Positions in ``history``, oldest first: by position, never by timestamp, which can tie.
+
+        Variation timestamps-whole-seconds orders by created_at instead, and in a tie counts the first
+        created as the newest: the list shows it first, and complete closes it first.
+        """
+        if "timestamps-whole-seconds" not in self.variations:
+            return list(range(len(history)))
+        return sorted(range(len(history)), key=lambda position: (history[position].created_at, -position))
 
     def _account_tasks(self, org_id: int) -> Iterator[Task]:
         """Fault list-shows-other-leads: every task of the account (ids count up in creation order)."""
@@ -575,7 +589,8 @@ class SuperfoneApi:
     async def list_tasks(self, request: Request) -> object:
         lead = self._lead(request, "list")
         page, page_size = self._page(request.query_params)
-        tasks = self._store.newest_first(lead)
+        # Fault list-unknown-lead-empty lets a lead of no account through: it has no tasks.
+        tasks = self._store.newest_first(lead) if self._store.lead_exists(lead.id) else []
         total_pages = -(-len(tasks) // page_size)
         self._check_page_exists(page, total_pages)
         start = self._page_start(page, page_size)
@@ -660,6 +675,12 @@ class SuperfoneApi:
             and not self._store.lead_exists(lead_id)
         ):
             raise Rejection(400, NO_OPEN_TASK)
+        if (
+            endpoint == "list"
+            and "list-unknown-lead-empty" in self.faults
+            and not self._store.lead_exists(lead_id)
+        ):
+            return Lead(id=lead_id or 0, org_id=org_id, assignee_user_id=0)
         if endpoint == "list" and "not-found-echoes-key" in self.faults:
             raise Rejection(404, f"{LEAD_NOT_FOUND} for key {request.headers.get('x-api-key')}")
         raise Rejection(404, LEAD_NOT_FOUND)
@@ -819,7 +840,10 @@ class SuperfoneApi:
         return rendered
 
     def _now(self) -> datetime:
-        return to_millisecond(self._clock())
+        """The clock at the millisecond the wire format shows, or at the whole second under the
+        variation timestamps-whole-seconds (then every timestamp the server makes is a whole second)."""
+        now = to_millisecond(self._clock())
+        return now.replace(microsecond=0) if "timestamps-whole-seconds" in self.variations else now
 
 
 def superfone_routes(options: SandboxOptions, prefix: str) -> list[BaseRoute]:

@@ -21,7 +21,20 @@ if TYPE_CHECKING:
     from ..probes import Probe
     from ..target import Target
 
-__all__ = ["KNOWN_VENDORS", "VENDORS", "Vendor", "vendor_sections"]
+__all__ = ["KNOWN_VENDORS", "VENDORS", "Pool", "Vendor", "vendor_sections"]
+
+
+@dataclass(frozen=True)
+class Pool:
+    """Where one kind of record comes from: a config key, else fixed values the suite makes up.
+
+    ``shared``: the records are written to, so parallel workers each take their own share. A pool
+    whose key the configuration leaves out is empty, and what needs it is not run (``NotConfigured``).
+    """
+
+    key: str | None = None
+    shared: bool = False
+    fixed: tuple[Any, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -38,8 +51,8 @@ class Vendor:
     confine: Callable[[Target, Case, Callable[[list[Any]], Any]], None]
     # The records of each kind: "own" (configured, this worker's share), "foreign" (another
     # account's), "missing" (absent); probes name them as "{own}", "{foreign}", "{missing}". A vendor
-    # may add kinds of its own (LeadLex: "{deal}", "{ambiguous_name}"...).
-    record_pools: Callable[[Target], Mapping[str, tuple[Any, ...]]]
+    # may add kinds of its own (LeadLex: "{deal}", "{ambiguous_name}"...). Read through Target.pool.
+    pools: Mapping[str, Pool]
     # A read-only operation on one record (path parameter ``record_param``): proves a "missing" id
     # really is absent before anything is written to it. None where the API has no such read.
     read_operation: str | None

@@ -31,7 +31,7 @@ from ..exchange import Exchange
 from ..findings import Verification
 from ..probes import AnswerCheck, Probe
 from ..target import Target
-from . import Vendor
+from . import Pool, Vendor
 
 if TYPE_CHECKING:
     from schemathesis import Case
@@ -63,22 +63,28 @@ def _candidate_ids(where: str, value: Any) -> tuple[str, ...]:
     return ids
 
 
+def _optional(parse: Callable[[str, Any], Any]) -> FieldSpec:
+    return FieldSpec(parse, required=False)
+
+
+# Only the key and the contacts are required: the rest lets more clauses run, and each clause that
+# needs a key left out is reported not-run, naming it.
 SECTION = SectionSpec(
     fields={
         "api_key_env": FieldSpec(env_var),
-        # A key of the same workspace without the activities:write permission.
-        "readonly_api_key_env": FieldSpec(env_var),
         "contact_ids": FieldSpec(uuid_list),
-        "deal_ids": FieldSpec(uuid_list),
-        "event_ids": FieldSpec(uuid_list),
+        # A key of the same workspace without the activities:write permission.
+        "readonly_api_key_env": _optional(env_var),
+        "deal_ids": _optional(uuid_list),
+        "event_ids": _optional(uuid_list),
         # Contacts of another workspace.
-        "foreign_contact_ids": FieldSpec(uuid_list),
+        "foreign_contact_ids": _optional(uuid_list),
         # A name that matches exactly one contact of the workspace, and that contact.
-        "unique_contact_name": FieldSpec(non_empty_string),
-        "unique_contact_id": FieldSpec(uuid_string),
+        "unique_contact_name": _optional(non_empty_string),
+        "unique_contact_id": _optional(uuid_string),
         # A name that matches several contacts of the workspace, and all of them.
-        "ambiguous_contact_name": FieldSpec(non_empty_string),
-        "ambiguous_contact_ids": FieldSpec(_candidate_ids),
+        "ambiguous_contact_name": _optional(non_empty_string),
+        "ambiguous_contact_ids": _optional(_candidate_ids),
     },
     secrets=("api_key_env", "readonly_api_key_env"),
     disjoint=(
@@ -96,18 +102,17 @@ RESPONSE_CLAUSES = {
 }
 
 
-def record_pools(target: Target) -> dict[str, tuple[Any, ...]]:
-    """Contacts of the workspace (this worker's share), of another one and of none; deals, events and
-    the two configured contact names, which probes name as "{deal}", "{unique_name}"..."""
-    return {
-        "own": target.own("contact_ids"),
-        "foreign": tuple(target.option("foreign_contact_ids")),
-        "missing": (MISSING_CONTACT,),
-        "deal": tuple(target.option("deal_ids")),
-        "event": tuple(target.option("event_ids")),
-        "unique_name": (target.option("unique_contact_name"),),
-        "ambiguous_name": (target.option("ambiguous_contact_name"),),
-    }
+# Contacts of the workspace (this worker's share), of another one and of none; deals, events and the
+# two configured contact names, which probes name as "{deal}", "{unique_name}"...
+POOLS = {
+    "own": Pool("contact_ids", shared=True),
+    "foreign": Pool("foreign_contact_ids"),
+    "missing": Pool(fixed=(MISSING_CONTACT,)),
+    "deal": Pool("deal_ids"),
+    "event": Pool("event_ids"),
+    "unique_name": Pool("unique_contact_name"),
+    "ambiguous_name": Pool("ambiguous_contact_name"),
+}
 
 
 # A generated assignee could notify a real person of the workspace; a generated company name could
@@ -125,7 +130,7 @@ def confine(target: Target, case: Case, draw: Callable[[list[Any]], Any]) -> Non
     body = case.body
     if not isinstance(body, dict):
         return
-    pools = record_pools(target)
+    pools = target.pools()
     kinds = {
         "contact_id": [*pools["own"], *pools["foreign"], *pools["missing"]],
         "deal_id": list(pools["deal"]),
@@ -133,7 +138,10 @@ def confine(target: Target, case: Case, draw: Callable[[list[Any]], Any]) -> Non
     }
     for name, pool in kinds.items():
         if name in body:
-            body[name] = draw(pool)
+            if pool:
+                body[name] = draw(pool)
+            else:
+                del body[name]
     if "contact_name" in body:
         contact_name = draw([*pools["unique_name"], *pools["ambiguous_name"], None])
         if contact_name is None:
@@ -182,8 +190,9 @@ def same_date(returned: Any, day: date) -> bool:
 
 def linked_record(target: Target, link: str, index: int = 0) -> str:
     """A configured record for ``link`` (contact_id: this worker's share of contacts)."""
-    pool = {"contact_id": "own", "deal_id": "deal", "event_id": "event"}[link]
-    records = record_pools(target)[pool]
+    kind = {"contact_id": "own", "deal_id": "deal", "event_id": "event"}[link]
+    target.first(kind)
+    records = target.pool(kind)
     return str(records[index % len(records)])
 
 
@@ -269,6 +278,7 @@ PROBES = (
         "createTask",
         # A deal as well, so the body has a parent link whether or not a name counts as one.
         json_body={"title": _TITLE, "deal_id": "{deal}", "contact_name": "{ambiguous_name}"},
+        needs=("ambiguous_contact_ids",),
         answer_check=_ambiguous_with_candidates,
     ),
     Probe(
@@ -304,7 +314,7 @@ LEADLEX = Vendor(
     key_option="api_key_env",
     response_clauses=RESPONSE_CLAUSES,
     confine=confine,
-    record_pools=record_pools,
+    pools=POOLS,
     read_operation=None,
     record_param=None,
     snapshot=None,

@@ -32,7 +32,7 @@ from ..exchange import Exchange
 from ..findings import Verification
 from ..probes import Probe
 from ..target import Target
-from . import Vendor
+from . import Pool, Vendor
 
 if TYPE_CHECKING:
     from schemathesis import Case
@@ -64,11 +64,10 @@ RESPONSE_CLAUSES = {
 
 def lead_map_ids(target: Target) -> tuple[Any, ...]:
     """This worker's share of the configured email_lead_map_ids."""
-    return target.own("email_lead_map_ids")
+    return target.pool("own")
 
 
-def record_pools(target: Target) -> dict[str, tuple[Any, ...]]:
-    return {"own": lead_map_ids(target)}
+POOLS = {"own": Pool("email_lead_map_ids", shared=True)}
 
 
 _DIGIT = re.compile(r"\d")  # any Unicode digit: int("١٢٣") is 123
@@ -177,7 +176,7 @@ SMARTLEAD = Vendor(
     key_option="api_key_env",
     response_clauses=RESPONSE_CLAUSES,
     confine=confine,
-    record_pools=record_pools,
+    pools=POOLS,
     read_operation=None,
     record_param=None,
     snapshot=None,

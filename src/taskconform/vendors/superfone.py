@@ -12,11 +12,12 @@ from typing import TYPE_CHECKING, Any
 from ..checks import superfone as _superfone_checks  # noqa: F401  (registers its checks)
 from ..client import AuthMode, AuthScheme
 from ..config import FieldSpec, SectionSpec, assignee_table, env_var, id_list, optional_id_list
+from ..contract import parse_instant
 from ..exchange import Exchange
 from ..findings import Verification
 from ..probes import Probe
 from ..target import Target
-from . import Vendor
+from . import Pool, Vendor
 
 if TYPE_CHECKING:
     from schemathesis import Case
@@ -33,7 +34,8 @@ __all__ = [
 
 TASK_TYPES = ("FOLLOW_UP_CALL", "FIRST_CALL", "CALLBACK_REQUEST", "SITE_VISIT", "REMINDER", "BOOKING")
 NON_REMINDER_TYPES = tuple(t for t in TASK_TYPES if t != "REMINDER")
-DEFAULT_MISSING_LEAD = 999_999_999
+# The largest 32-bit id: a lead no real account reaches, and a number every id column can hold.
+DEFAULT_MISSING_LEAD = 2_147_483_647
 VALID_BODY = {"type": "FOLLOW_UP_CALL", "due_date": "2030-05-20T15:00:00Z"}
 
 SECTION = SectionSpec(
@@ -41,7 +43,7 @@ SECTION = SectionSpec(
         "api_key_env": FieldSpec(env_var),
         "lead_ids": FieldSpec(id_list),
         "foreign_lead_ids": FieldSpec(optional_id_list, required=False, default=()),
-        "missing_lead_ids": FieldSpec(id_list, required=False, default=(DEFAULT_MISSING_LEAD,)),
+        "missing_lead_ids": FieldSpec(id_list, required=False),
         "lead_assignees": FieldSpec(assignee_table, required=False, default={}),
     },
     disjoint=(
@@ -73,12 +75,12 @@ RESPONSE_CLAUSES = {
 }
 
 
-def record_pools(target: Target) -> dict[str, tuple[Any, ...]]:
-    return {
-        "own": target.own("lead_ids"),
-        "foreign": tuple(target.option("foreign_lead_ids")),
-        "missing": tuple(target.option("missing_lead_ids")),
-    }
+POOLS = {
+    "own": Pool("lead_ids", shared=True),
+    "foreign": Pool("foreign_lead_ids"),
+    # Without the key, an id no real account reaches; the user has not vouched for it (see session).
+    "missing": Pool("missing_lead_ids", fixed=(DEFAULT_MISSING_LEAD,)),
+}
 
 
 _NUMERIC = re.compile(r"^\s*[-+]?[0-9.eE]+\s*$")
@@ -94,8 +96,7 @@ def confine(target: Target, case: Case, draw: Callable[[list[Any]], Any]) -> Non
     path_params = case.path_parameters
     value = path_params.get("lead_id")
     if isinstance(value, int | float) or (isinstance(value, str) and _NUMERIC.match(value)):
-        pools = record_pools(target)
-        path_params["lead_id"] = draw([*pools["own"], *pools["foreign"], *pools["missing"]])
+        path_params["lead_id"] = draw([*target.pool("own"), *target.pool("foreign"), *target.pool("missing")])
     elif value is not None:
         path_params["lead_id"] = _UNSAFE_IN_PATH.sub("", str(value)) or "x"
 
@@ -146,20 +147,21 @@ def created_task(
 
 def cleanup(target: Target, verify: Verification, created: Mapping[Any, set[Any]]) -> dict[Any, list[Any]]:
     """Complete closes the most recent open task, so close while that task is one the run created:
-    never a task the lead held before the run."""
+    never a task the lead held before the run. A task created in the same instant may be closed in
+    its place (ties have no order), so a tie with a task the run did not create stops it too."""
     closed: dict[Any, list[Any]] = {}
     for lead, ids in created.items():
         closed[lead] = []
         for _ in range(len(ids)):
-            open_tasks = [
-                t.get("id") for t in list_tasks(target, verify, lead) if t.get("task_status") == "PENDING"
-            ]
-            if not open_tasks or open_tasks[0] not in ids:
+            open_tasks = [t for t in list_tasks(target, verify, lead) if t.get("task_status") == "PENDING"]
+            newest = parse_instant(open_tasks[0].get("created_at")) if open_tasks else None
+            closable = [t.get("id") for t in open_tasks if parse_instant(t.get("created_at")) == newest]
+            if not open_tasks or not all(task_id in ids for task_id in closable):
                 break
             exchange = complete_task(target, verify, lead)
-            if _data(exchange).get("id") != open_tasks[0]:
+            if _data(exchange).get("id") not in closable:
                 break
-            closed[lead].append(open_tasks[0])
+            closed[lead].append(_data(exchange).get("id"))
     return closed
 
 
@@ -347,7 +349,7 @@ SUPERFONE = Vendor(
     response_clauses=RESPONSE_CLAUSES,
     confine=confine,
     record_param="lead_id",
-    record_pools=record_pools,
+    pools=POOLS,
     read_operation="listTasks",
     snapshot=snapshot,
     created_task=created_task,

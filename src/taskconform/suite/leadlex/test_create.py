@@ -21,7 +21,6 @@ from taskconform.vendors.leadlex import (
     create_task,
     is_success,
     linked_record,
-    record_pools,
     same_id,
     task_of,
 )
@@ -118,7 +117,7 @@ def test_each_documented_priority_is_accepted_and_kept(
 ) -> None:
     body = {
         "title": title(f"priority {priority}"),
-        "deal_id": linked_record(target, "deal_id"),
+        "contact_id": linked_record(target, "contact_id"),
         "priority": priority,
     }
     exchange = create_task(target, verify, body)
@@ -131,6 +130,7 @@ def test_each_documented_priority_is_accepted_and_kept(
 def test_a_unique_contact_name_resolves_to_its_contact(target: Target, verify: Verification) -> None:
     """A deal as well, so the body has a parent link whether or not a name counts as one."""
     name = target.option("unique_contact_name")
+    expected = target.option("unique_contact_id")
     body = {
         "title": title("contact by name"),
         "deal_id": linked_record(target, "deal_id"),
@@ -139,7 +139,6 @@ def test_a_unique_contact_name_resolves_to_its_contact(target: Target, verify: V
     exchange = create_task(target, verify, body)
     task = accepted(verify, "LL-CREATE-CONTACT-NAME-RESOLVED", exchange, f"contact_name {name!r}")
     if task is not None:
-        expected = target.option("unique_contact_id")
         verify.expect(
             "LL-CREATE-CONTACT-NAME-RESOLVED",
             same_id(task.get("contact_id"), expected),
@@ -154,7 +153,7 @@ def test_a_unique_contact_name_resolves_to_its_contact(target: Target, verify: V
 def test_a_contact_outside_the_workspace_is_rejected_even_with_a_deal(
     target: Target, verify: Verification, pool: str
 ) -> None:
-    contact = record_pools(target)[pool][0]
+    contact = target.first(pool)
     body = {
         "title": title("outside contact"),
         "deal_id": linked_record(target, "deal_id"),
