@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from taskconform.vendors import VENDORS
-from taskconform.vendors.superfone import DEFAULT_MISSING_LEAD
+from taskconform.vendors.superfone.api import DEFAULT_MISSING_LEAD
 
 from .conftest import SandboxTarget, run_taskconform, start_sandbox
 

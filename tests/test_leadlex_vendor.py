@@ -16,7 +16,8 @@ from taskconform.probes import run_probe
 from taskconform.redaction import Redactor
 from taskconform.target import Target, WorkerSlot
 from taskconform.vendors import vendor_sections
-from taskconform.vendors.leadlex import LEADLEX, MISSING_CONTACT, confine
+from taskconform.vendors.leadlex import LEADLEX
+from taskconform.vendors.leadlex.api import MISSING_CONTACT, confine
 
 from .test_config_leadlex import A1, B1, ENV, HANS, section
 

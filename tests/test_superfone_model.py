@@ -6,7 +6,7 @@ from typing import Any
 
 import pytest
 
-from taskconform.superfone_model import COMPLETE, PENDING, LeadModel
+from taskconform.vendors.superfone.model import COMPLETE, PENDING, LeadModel
 
 SECOND_1 = "2026-05-19T08:30:01.000Z"
 SECOND_2 = "2026-05-19T08:30:02.000Z"

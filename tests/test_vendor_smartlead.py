@@ -13,14 +13,6 @@ import httpx
 import pytest
 
 from taskconform.checks import ResponseContext
-from taskconform.checks.smartlead import (
-    is_plain_text,
-    sent_due_date,
-    task_due_date_is_sent_instant,
-    task_echoes_sent_fields,
-    task_keeps_sent_priority,
-    task_priority_defaults_to_medium,
-)
 from taskconform.client import WRONG_KEY, ApiClient, AuthMode
 from taskconform.config import RunSettings, VendorTarget, parse_config
 from taskconform.errors import ConfigError
@@ -28,7 +20,16 @@ from taskconform.findings import Verification
 from taskconform.redaction import Redactor
 from taskconform.target import Target, WorkerSlot
 from taskconform.vendors import KNOWN_VENDORS, VENDORS, vendor_sections
-from taskconform.vendors.smartlead import SMARTLEAD, confine, create_task
+from taskconform.vendors.smartlead import SMARTLEAD
+from taskconform.vendors.smartlead.api import confine, create_task
+from taskconform.vendors.smartlead.checks import (
+    is_plain_text,
+    sent_due_date,
+    task_due_date_is_sent_instant,
+    task_echoes_sent_fields,
+    task_keeps_sent_priority,
+    task_priority_defaults_to_medium,
+)
 
 KEY = "slk-unit-9d1c&x"
 IDS = (2433664091, 2433664092, 2433664093)

@@ -8,6 +8,7 @@ from pathlib import Path
 
 from . import __version__
 from .profiles import PROFILES
+from .run_options import add_to_parser, run_option_values
 
 __all__ = ["main"]
 
@@ -22,61 +23,7 @@ def _parser() -> argparse.ArgumentParser:
     run = commands.add_parser(
         "run", help="run the conformance suite (against the bundled sandbox by default)"
     )
-    run.add_argument("--config", type=Path, help="target configuration (TOML); default: start the sandbox")
-    run.add_argument("--only", action="append", default=[], metavar="VENDOR", help="test only this vendor")
-    run.add_argument("--profile", choices=sorted(PROFILES), default="quick")
-    run.add_argument("--report-dir", type=Path, default=Path("reports"))
-    run.add_argument("--workers", type=int, default=1, help="parallel pytest-xdist workers (default 1)")
-    run.add_argument(
-        "--allow-production-writes",
-        action="store_true",
-        help="test a documented production host anyway (the suite writes tasks there)",
-    )
-    run.add_argument(
-        "--cleanup",
-        action=argparse.BooleanOptionalAction,
-        default=None,
-        help="complete, at the end, the open tasks the run created (default: on unless on loopback)",
-    )
-    run.add_argument(
-        "--no-shrink",
-        action="store_true",
-        help="report failures as found, without shrinking them to the shortest (faster)",
-    )
-    run.add_argument(
-        "--baseline",
-        type=Path,
-        metavar="FILE",
-        help="accepted failures: known ones do not fail the gate, new ones do",
-    )
-    run.add_argument(
-        "--baseline-update", action="store_true", help="write this run's failures into --baseline"
-    )
-    run.add_argument(
-        "--require-all-clauses",
-        action="store_true",
-        help="fail the gate when any clause of a tested vendor did not run (for certification)",
-    )
-    run.add_argument(
-        "--summary",
-        type=Path,
-        metavar="FILE",
-        help="append a Markdown summary to FILE (e.g. $GITHUB_STEP_SUMMARY)",
-    )
-    run.add_argument(
-        "--fault",
-        action="append",
-        default=[],
-        metavar="NAME",
-        help="switch on a deliberate fault in the bundled sandbox (see contracts/faults.yaml)",
-    )
-    run.add_argument(
-        "--variation",
-        action="append",
-        default=[],
-        metavar="NAME",
-        help="switch on an allowed variation of the bundled sandbox (contracts/variations.yaml)",
-    )
+    add_to_parser(run)
 
     selftest = commands.add_parser("selftest", help="prove the suite: every fault caught, no false alarm")
     selftest.add_argument("--profile", choices=sorted(PROFILES), default="quick")
@@ -120,22 +67,7 @@ def _run(args: argparse.Namespace) -> int:
     if args.workers < 1:
         print("taskconform: --workers must be at least 1", file=sys.stderr)
         return EXIT_USAGE
-    options = RunOptions(
-        args.config,
-        tuple(args.only),
-        args.profile,
-        args.report_dir,
-        args.workers,
-        faults=tuple(args.fault),
-        variations=tuple(args.variation),
-        allow_production_writes=args.allow_production_writes,
-        cleanup=args.cleanup,
-        baseline=args.baseline,
-        baseline_update=args.baseline_update,
-        summary=args.summary,
-        shrink=not args.no_shrink,
-        require_all_clauses=args.require_all_clauses,
-    )
+    options = RunOptions(**run_option_values(args))
     return run(options)
 
 

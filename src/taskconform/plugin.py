@@ -27,6 +27,7 @@ from .fuzzing import searches
 from .prefetch import RequestDrawer, can_draw_ahead
 from .profiles import PROFILES
 from .reports.writer import RunCollector, TestRecord, new_run_id
+from .run_options import add_to_pytest
 from .session import RunState
 from .target import Target
 from .vendors import KNOWN_VENDORS, VENDORS, vendor_sections
@@ -44,43 +45,7 @@ _COLLECTED = pytest.StashKey[dict[str, int]]()
 def pytest_addoption(parser: pytest.Parser) -> None:
     group = parser.getgroup("taskconform", "API conformance (taskconform)")
     group.addoption("--target-config", metavar="FILE", help="TOML target configuration; enables the suite")
-    group.addoption("--conformance-profile", choices=sorted(PROFILES), default="quick")
-    group.addoption(
-        "--conformance-vendor",
-        action="append",
-        default=[],
-        metavar="NAME",
-        help="test only this vendor (repeatable); default: every configured vendor",
-    )
-    group.addoption("--conformance-report-dir", metavar="DIR", default="reports")
-    group.addoption("--conformance-run-id", metavar="ID", default=None)
-    group.addoption(
-        "--conformance-no-shrink",
-        action="store_true",
-        help="report failures as found, without shrinking them (faster; longer reproductions)",
-    )
-    group.addoption(
-        "--conformance-baseline",
-        metavar="FILE",
-        default=None,
-        help="accepted failures: known ones do not fail the gate, new ones do",
-    )
-    group.addoption(
-        "--conformance-baseline-update",
-        action="store_true",
-        help="write this run's failures into the baseline file",
-    )
-    group.addoption(
-        "--conformance-require-all-clauses",
-        action="store_true",
-        help="fail the gate when any clause of a tested vendor did not run (for certification)",
-    )
-    group.addoption(
-        "--conformance-cleanup",
-        choices=("auto", "on", "off"),
-        default="auto",
-        help="complete the open tasks the run created, at the end (auto: unless the target is loopback)",
-    )
+    add_to_pytest(group)
 
 
 def pytest_configure(config: pytest.Config) -> None:
@@ -221,11 +186,6 @@ def _target(run_state: RunState, name: str) -> Target:
 @pytest.fixture
 def target(run_state: RunState, vendor_name: str) -> Target:
     return _target(run_state, vendor_name)
-
-
-@pytest.fixture
-def superfone(run_state: RunState) -> Target:
-    return _target(run_state, "superfone")
 
 
 @pytest.hookimpl(wrapper=True)

@@ -7,50 +7,13 @@ rejected request changed nothing.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
-from dataclasses import dataclass, field
 from typing import Any
 
 from .checks import body_strings
-from .client import AuthMode
-from .exchange import Exchange
 from .findings import Verification
-from .target import Target
+from .target import NO_BODY, Probe, Target
 
-__all__ = ["NO_BODY", "AnswerCheck", "Probe", "run_probe"]
-
-NO_BODY: Any = object()
-# A vendor's own expectation on a probe's answer (an error code, ids in the body...): whether it holds,
-# and what was expected.
-AnswerCheck = Callable[[Target, Exchange], tuple[bool, str]]
-
-
-@dataclass(frozen=True)
-class Probe:
-    id: str
-    clause: str
-    operation: str
-    # Values "{own}", "{foreign}", "{missing}" or another of the vendor's pools (in path,
-    # query or body) become the first record of that pool.
-    path_params: Mapping[str, Any] = field(default_factory=dict)
-    params: Mapping[str, Any] = field(default_factory=dict)
-    json_body: Any = NO_BODY
-    content: bytes | None = None
-    auth: AuthMode = AuthMode.VALID
-    # Another configured key to send instead of the vendor's own (e.g. "readonly_api_key_env").
-    key_option: str | None = None
-    # None: no status of its own; the operation's response checks (documented statuses...) judge it.
-    status: int | None = 400
-    message: str | None = None
-    message_prefix: str | None = None
-    message_mentions: tuple[str, ...] = ()
-    # Judged after the status (also when ``status`` is None), e.g. the documented error code.
-    answer_check: AnswerCheck | None = None
-    writes_nothing: bool = False
-    # Configuration keys the probe needs beyond its records: checked before anything is sent.
-    needs: tuple[str, ...] = ()
-    # Puts the record in a state where a wrongly accepted request would change it (e.g. an open task).
-    prepare: Callable[[Target, Verification, Any], None] | None = None
+__all__ = ["run_probe"]
 
 
 def _fill(value: Any, target: Target, writes: bool) -> Any:

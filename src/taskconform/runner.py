@@ -17,7 +17,7 @@ import sys
 import tempfile
 from collections.abc import Iterator, Mapping
 from contextlib import contextmanager, redirect_stderr, redirect_stdout
-from dataclasses import dataclass, replace
+from dataclasses import asdict, dataclass, replace
 from pathlib import Path
 from typing import TextIO
 from urllib.parse import urlsplit
@@ -29,6 +29,7 @@ from .errors import ConfigError, InfrastructureError, UsageError
 from .redaction import Redactor
 from .reports.markdown import render_summary
 from .reports.writer import new_run_id
+from .run_options import pytest_args
 from .target import Target, WorkerSlot
 from .vendors import KNOWN_VENDORS, VENDORS, vendor_sections
 
@@ -40,24 +41,27 @@ _SUITE_DIR = Path(__file__).resolve().parent / "suite"
 
 @dataclass(frozen=True)
 class RunOptions:
-    config: Path | None
-    only: tuple[str, ...]
-    profile: str
-    report_dir: Path
-    workers: int
+    """What ``taskconform run`` was asked for; each field's flag, help and default are in
+    ``run_options.RUN_OPTIONS``."""
+
+    config: Path | None = None
+    only: tuple[str, ...] = ()
+    profile: str = "quick"
+    report_dir: Path = Path("reports")
+    workers: int = 1
     run_id: str | None = None
+    allow_production_writes: bool = False
+    cleanup: bool | None = None  # None: on unless every target is on loopback
+    no_shrink: bool = False
+    baseline: Path | None = None
+    baseline_update: bool = False
+    require_all_clauses: bool = False
+    summary: Path | None = None
     # Only for the bundled sandbox: deliberate faults and allowed variations to switch on.
     faults: tuple[str, ...] = ()
     variations: tuple[str, ...] = ()
-    allow_production_writes: bool = False
-    cleanup: bool | None = None  # None: on unless every target is on loopback
-    baseline: Path | None = None
-    baseline_update: bool = False
-    summary: Path | None = None  # append a Markdown summary here (e.g. $GITHUB_STEP_SUMMARY)
     # Run pytest in this process instead of a child: for selftest workers that already imported it all.
     in_process: bool = False
-    shrink: bool = True
-    require_all_clauses: bool = False
 
 
 @contextmanager
@@ -120,9 +124,7 @@ def _check_reachable(config: TargetConfig, vendors: tuple[str, ...], timeout_s: 
             ) from None
 
 
-def _pytest_command(
-    options: RunOptions, config_path: Path, vendors: tuple[str, ...], run_id: str
-) -> list[str]:
+def _pytest_command(options: RunOptions, config_path: Path, vendors: tuple[str, ...]) -> list[str]:
     command = [
         sys.executable,
         "-m",
@@ -142,27 +144,10 @@ def _pytest_command(
         "--tb=short",
         "--target-config",
         str(config_path),
-        "--conformance-profile",
-        options.profile,
-        "--conformance-report-dir",
-        str(options.report_dir.resolve()),
-        "--conformance-run-id",
-        run_id,
-        "--conformance-cleanup",
-        {None: "auto", True: "on", False: "off"}[options.cleanup],
+        *pytest_args({**asdict(options), "only": vendors}),
     ]
-    for vendor in vendors:
-        command += ["--conformance-vendor", vendor]
-    if options.baseline is not None:
-        command += ["--conformance-baseline", str(options.baseline.resolve())]
-        if options.baseline_update:
-            command.append("--conformance-baseline-update")
     if options.workers > 1:
         command += ["-p", "xdist.plugin", "-n", str(options.workers)]
-    if not options.shrink:
-        command.append("--conformance-no-shrink")
-    if options.require_all_clauses:
-        command.append("--conformance-require-all-clauses")
     return command
 
 
@@ -278,13 +263,13 @@ def _execute(options: RunOptions, config_path: Path, env: dict[str, str]) -> int
     _check_reachable(config, vendors)
     redactor = Redactor(config.secret_values())
     options = replace(options, workers=_workers_with_own_records(config, vendors, options.workers, redactor))
-    run_id = options.run_id or new_run_id()
-    command = _pytest_command(options, config_path, vendors, run_id)
+    options = replace(options, run_id=options.run_id or new_run_id())
+    command = _pytest_command(options, config_path, vendors)
     # Only the plugins the suite names: whatever else is installed neither changes the verdict nor
     # slows every worker's start (the command line loads ours and xdist).
     env = {**env, "PYTEST_DISABLE_PLUGIN_AUTOLOAD": "1"}
     status = (_run_in_process if options.in_process else _stream)(command, env, redactor)
-    return _gate_exit(options.report_dir / run_id / "report.json", status, options.summary)
+    return _gate_exit(options.report_dir / str(options.run_id) / "report.json", status, options.summary)
 
 
 def run(options: RunOptions) -> int:

@@ -136,8 +136,6 @@ def _run_variant(variant: Variant, profile: str, report_dir: Path) -> Outcome:
 
 def _preload() -> None:
     """Import the suite once, so every forked run starts with it warm (about half a run's cost)."""
-    from .suite import superfone as _superfone  # noqa: F401
-
     for module in ("test_documented_errors", "test_fuzzing"):
         importlib.import_module(f"{__package__}.suite.{module}")
     for vendor_dir in (Path(__file__).parent / "suite").iterdir():
@@ -166,7 +164,7 @@ def _forked_run(variant: Variant, profile: str, report_dir: Path) -> int:
                 faults=variant.faults,
                 variations=variant.variations,
                 in_process=True,
-                shrink=False,
+                no_shrink=True,
             )
             code = run(options)
     finally:

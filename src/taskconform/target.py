@@ -1,4 +1,8 @@
-"""A configured vendor as one worker sees it: its client and the records it may write to.
+"""What a vendor is (``Vendor``, its ``Pool``s and ``Probe``s) and a configured vendor as one worker
+sees it (``Target``): its client and the records it may write to.
+
+The vendor packages (``vendors/<vendor>/``) build their ``Vendor`` from these types; this module
+imports nothing of them, so the import graph has no cycle.
 
 Parallel workers never share a writable record: worker ``i`` of ``n`` owns ``ids[i::n]``, so a
 model of one lead is never disturbed by another worker's writes.
@@ -6,23 +10,98 @@ model of one lead is never disturbed by another worker's writes.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 from urllib.parse import quote
 
-from .checks import ResponseContext, run_response_checks
-from .client import ApiClient, AuthMode
-from .config import RunSettings, VendorTarget
+from .checks import ResponseCheck, ResponseContext, run_response_checks
+from .client import ApiClient, AuthMode, AuthScheme
+from .config import RunSettings, SectionSpec, VendorTarget
 from .contract import OperationContract, load_spec_contract
 from .errors import ConfigError, NotConfigured
 from .exchange import Exchange
 from .findings import Verification
 
 if TYPE_CHECKING:
-    from .vendors import Vendor
+    from schemathesis import Case
 
-__all__ = ["Target", "WorkerSlot", "share_of"]
+__all__ = ["NO_BODY", "AnswerCheck", "Pool", "Probe", "Target", "Vendor", "WorkerSlot", "share_of"]
+
+NO_BODY: Any = object()
+# A vendor's own expectation on a probe's answer (an error code, ids in the body...): whether it holds,
+# and what was expected.
+AnswerCheck = Callable[["Target", Exchange], tuple[bool, str]]
+
+
+@dataclass(frozen=True)
+class Probe:
+    id: str
+    clause: str
+    operation: str
+    # Values "{own}", "{foreign}", "{missing}" or another of the vendor's pools (in path,
+    # query or body) become the first record of that pool.
+    path_params: Mapping[str, Any] = field(default_factory=dict)
+    params: Mapping[str, Any] = field(default_factory=dict)
+    json_body: Any = NO_BODY
+    content: bytes | None = None
+    auth: AuthMode = AuthMode.VALID
+    # Another configured key to send instead of the vendor's own (e.g. "readonly_api_key_env").
+    key_option: str | None = None
+    # None: no status of its own; the operation's response checks (documented statuses...) judge it.
+    status: int | None = 400
+    message: str | None = None
+    message_prefix: str | None = None
+    message_mentions: tuple[str, ...] = ()
+    # Judged after the status (also when ``status`` is None), e.g. the documented error code.
+    answer_check: AnswerCheck | None = None
+    writes_nothing: bool = False
+    # Configuration keys the probe needs beyond its records: checked before anything is sent.
+    needs: tuple[str, ...] = ()
+    # Puts the record in a state where a wrongly accepted request would change it (e.g. an open task).
+    prepare: Callable[[Target, Verification, Any], None] | None = None
+
+
+@dataclass(frozen=True)
+class Pool:
+    """Where one kind of record comes from: a config key, else fixed values the suite makes up.
+
+    ``shared``: the records are written to, so parallel workers each take their own share. A pool
+    whose key the configuration leaves out is empty, and what needs it is not run (``NotConfigured``).
+    """
+
+    key: str | None = None
+    shared: bool = False
+    fixed: tuple[Any, ...] = ()
+
+
+@dataclass(frozen=True)
+class Vendor:
+    name: str
+    spec_file: str
+    section: SectionSpec
+    auth: AuthScheme
+    key_option: str
+    # operationId -> response check -> clause id
+    response_clauses: Mapping[str, Mapping[ResponseCheck, str]]
+    # Rewrites a generated request (path and body) so fuzzing never reaches a record the config does
+    # not name; the callable draws one value from a list.
+    confine: Callable[[Target, Case, Callable[[list[Any]], Any]], None]
+    # The records of each kind: "own" (configured, this worker's share), "foreign" (another
+    # account's), "missing" (absent); probes name them as "{own}", "{foreign}", "{missing}". A vendor
+    # may add kinds of its own (LeadLex: "{deal}", "{ambiguous_name}"...). Read through Target.pool.
+    pools: Mapping[str, Pool]
+    # A read-only operation on one record (path parameter ``record_param``): proves a "missing" id
+    # really is absent before anything is written to it. None where the API has no such read.
+    read_operation: str | None
+    record_param: str | None
+    # A cheap read of a record's state, to prove a rejected request wrote nothing (None: no read).
+    snapshot: Callable[[Target, Verification, Any], Any] | None
+    probes: tuple[Probe, ...] = field(default=())
+    # (record, task id) when an answer shows a task was created; None where tasks cannot be closed again.
+    created_task: Callable[[str, Exchange, Mapping[str, Any]], tuple[Any, Any] | None] | None = None
+    # Closes what the run created and left open; returns what it closed, per record. None: not possible.
+    cleanup: Callable[[Target, Verification, Mapping[Any, set[Any]]], dict[Any, list[Any]]] | None = None
 
 
 @dataclass(frozen=True)

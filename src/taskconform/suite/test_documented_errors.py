@@ -5,8 +5,8 @@ from __future__ import annotations
 import pytest
 
 from taskconform.findings import Verification
-from taskconform.probes import Probe, run_probe
-from taskconform.target import Target
+from taskconform.probes import run_probe
+from taskconform.target import Probe, Target
 from taskconform.vendors import VENDORS
 
 PROBES = [

@@ -14,7 +14,7 @@ import pytest
 from taskconform.exchange import Exchange
 from taskconform.findings import Verification
 from taskconform.target import Target
-from taskconform.vendors.leadlex import (
+from taskconform.vendors.leadlex.api import (
     LINKS,
     PRIORITIES,
     STATUSES,

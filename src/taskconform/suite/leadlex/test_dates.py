@@ -17,7 +17,7 @@ import pytest
 from taskconform.contract import parse_instant
 from taskconform.findings import Verification
 from taskconform.target import Target
-from taskconform.vendors.leadlex import create_task, is_success, linked_record, same_date, task_of
+from taskconform.vendors.leadlex.api import create_task, is_success, linked_record, same_date, task_of
 
 pytestmark = pytest.mark.vendor("leadlex")
 

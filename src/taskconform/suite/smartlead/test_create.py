@@ -21,7 +21,7 @@ import pytest
 from taskconform.exchange import Exchange
 from taskconform.findings import Verification
 from taskconform.target import Target
-from taskconform.vendors.smartlead import create_task, lead_map_ids
+from taskconform.vendors.smartlead.api import create_task, lead_map_ids
 
 pytestmark = pytest.mark.vendor("smartlead")
 

@@ -9,16 +9,16 @@ import pytest
 
 from taskconform.checks import body_strings
 from taskconform.findings import Verification
-from taskconform.superfone_model import LeadModel
-from taskconform.superfone_rules import (
+from taskconform.target import Target
+from taskconform.vendors.superfone.api import complete_task, create_task, list_tasks, snapshot
+from taskconform.vendors.superfone.model import LeadModel
+from taskconform.vendors.superfone.rules import (
     TaskRequest,
     expect_completed,
     task_of,
     wait_for_the_next_second,
     whole_seconds_from_now,
 )
-from taskconform.target import Target
-from taskconform.vendors.superfone import complete_task, create_task, list_tasks, snapshot
 
 pytestmark = pytest.mark.vendor("superfone")
 

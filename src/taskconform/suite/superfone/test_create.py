@@ -9,7 +9,9 @@ import pytest
 
 from taskconform.contract import parse_instant
 from taskconform.findings import Verification
-from taskconform.superfone_rules import (
+from taskconform.target import Target
+from taskconform.vendors.superfone.api import TASK_TYPES, create_task, snapshot
+from taskconform.vendors.superfone.rules import (
     TaskRequest,
     expect_created_task,
     is_success,
@@ -17,8 +19,6 @@ from taskconform.superfone_rules import (
     task_of,
     whole_seconds_from_now,
 )
-from taskconform.target import Target
-from taskconform.vendors.superfone import TASK_TYPES, create_task, snapshot
 
 pytestmark = pytest.mark.vendor("superfone")
 

@@ -10,17 +10,17 @@ import pytest
 
 from taskconform.findings import Verification
 from taskconform.session import RunState
-from taskconform.superfone_listing import expect_listing
-from taskconform.superfone_model import LeadModel
-from taskconform.superfone_rules import (
+from taskconform.target import Target
+from taskconform.vendors.superfone.api import complete_task, create_task, list_page, list_tasks
+from taskconform.vendors.superfone.listing import expect_listing
+from taskconform.vendors.superfone.model import LeadModel
+from taskconform.vendors.superfone.rules import (
     TaskRequest,
     is_success,
     task_of,
     wait_for_the_next_second,
     whole_seconds_from_now,
 )
-from taskconform.target import Target
-from taskconform.vendors.superfone import complete_task, create_task, list_page, list_tasks
 
 pytestmark = pytest.mark.vendor("superfone")
 

@@ -10,9 +10,9 @@ import pytest
 
 from taskconform.findings import Verification
 from taskconform.session import RunState
-from taskconform.superfone_rules import TaskRequest, is_success, task_of, whole_seconds_from_now
 from taskconform.target import Target
-from taskconform.vendors.superfone import NON_REMINDER_TYPES, complete_task, create_task, list_tasks
+from taskconform.vendors.superfone.api import NON_REMINDER_TYPES, complete_task, create_task, list_tasks
+from taskconform.vendors.superfone.rules import TaskRequest, is_success, task_of, whole_seconds_from_now
 
 pytestmark = pytest.mark.vendor("superfone")
 

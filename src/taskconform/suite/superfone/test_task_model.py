@@ -22,17 +22,17 @@ from hypothesis.stateful import RuleBasedStateMachine, initialize, invariant, ru
 from taskconform.client import OutcomeUnknown
 from taskconform.findings import Verification
 from taskconform.session import RunState
-from taskconform.superfone_listing import expect_listing, expect_page_arithmetic
-from taskconform.superfone_model import LeadModel
-from taskconform.superfone_rules import (
+from taskconform.target import Target
+from taskconform.vendors.superfone.api import TASK_TYPES, complete_task, create_task, list_page, list_tasks
+from taskconform.vendors.superfone.listing import expect_listing, expect_page_arithmetic
+from taskconform.vendors.superfone.model import LeadModel
+from taskconform.vendors.superfone.rules import (
     TaskRequest,
     expect_completed,
     expect_created_task,
     task_of,
     whole_seconds_from_now,
 )
-from taskconform.target import Target
-from taskconform.vendors.superfone import TASK_TYPES, complete_task, create_task, list_page, list_tasks
 
 pytestmark = pytest.mark.vendor("superfone")
 

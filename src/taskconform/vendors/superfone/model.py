@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
-from .contract import parse_instant
+from ...contract import parse_instant
 
 __all__ = ["LeadModel", "ModelTask"]
 

@@ -5,9 +5,9 @@ from __future__ import annotations
 import math
 from typing import Any
 
-from .exchange import Exchange
-from .findings import Verification
-from .superfone_model import COMPLETE, REMINDER, LeadModel, ModelTask
+from ...exchange import Exchange
+from ...findings import Verification
+from .model import COMPLETE, REMINDER, LeadModel, ModelTask
 
 __all__ = ["expect_listing", "expect_page_arithmetic"]
 

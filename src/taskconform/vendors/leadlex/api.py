@@ -1,17 +1,4 @@
-"""LeadLex task API: configuration, authentication, probes and request helpers.
-
-Source document: contracts/seeds/003_37093ce25c986d01.txt (Create Task). The page documents one
-operation and no way to read, update or close a task:
-
-- No ``snapshot``: the suite cannot prove that a rejected request wrote nothing.
-- No ``created_task``/``cleanup``: the tasks a run creates stay, linked to the configured contacts,
-  deals and events (use test records).
-- No ``read_operation``: nothing can vet the "missing" contact, a made-up UUID.
-
-Two key roles: the workspace's key with activities:write, and one without it
-(``readonly_api_key_env``), which only the 403 probe sends (``Probe.key_option``). Generated
-requests never carry assignee_id or company_name (see ``confine``).
-"""
+"""LeadLex as the suite talks to it: its configuration section, its records and its requests."""
 
 from __future__ import annotations
 
@@ -20,27 +7,24 @@ from collections.abc import Callable
 from datetime import date
 from typing import TYPE_CHECKING, Any
 
-from ..checks import body_strings
-from ..checks import leadlex as _leadlex_checks  # noqa: F401  (registers its checks)
-from ..checks.leadlex import error_code
-from ..client import AuthScheme
-from ..config import FieldSpec, SectionSpec, env_var, non_empty_string, uuid_list, uuid_string
-from ..contract import parse_instant
-from ..errors import ConfigError
-from ..exchange import Exchange
-from ..findings import Verification
-from ..probes import AnswerCheck, Probe
-from ..target import Target
-from . import Pool, Vendor
+from ...config import FieldSpec, SectionSpec, env_var, non_empty_string, uuid_list, uuid_string
+from ...contract import parse_instant
+from ...errors import ConfigError
+from ...exchange import Exchange
+from ...findings import Verification
+from ...target import Pool, Target
 
 if TYPE_CHECKING:
     from schemathesis import Case
 
 __all__ = [
-    "LEADLEX",
     "LINKS",
+    "MISSING_CONTACT",
+    "POOLS",
     "PRIORITIES",
+    "SECTION",
     "STATUSES",
+    "confine",
     "create_task",
     "is_success",
     "linked_record",
@@ -92,15 +76,6 @@ SECTION = SectionSpec(
         ("ambiguous_contact_ids", "foreign_contact_ids"),
     ),
 )
-
-RESPONSE_CLAUSES = {
-    "createTask": {
-        "documented_status": "LL-CREATE-DOCUMENTED-STATUSES",
-        "response_fields": "LL-CREATE-RESPONSE-FIELDS",
-        "error_body_shape": "LL-CREATE-ERROR-BODY",
-    }
-}
-
 
 # Contacts of the workspace (this worker's share), of another one and of none; deals, events and the
 # two configured contact names, which probes name as "{deal}", "{unique_name}"...
@@ -194,129 +169,3 @@ def linked_record(target: Target, link: str, index: int = 0) -> str:
     target.first(kind)
     records = target.pool(kind)
     return str(records[index % len(records)])
-
-
-# --- Probes -------------------------------------------------------------------------------------
-
-
-def _error_code_is(code: str) -> AnswerCheck:
-    def check(target: Target, exchange: Exchange) -> tuple[bool, str]:
-        return error_code(exchange) == code, f"error.code {code!r}"
-
-    return check
-
-
-def _client_error(target: Target, exchange: Exchange) -> tuple[bool, str]:
-    return 400 <= exchange.status < 500, "a client error (4xx); the page gives no status or code for it"
-
-
-def _ambiguous_with_candidates(target: Target, exchange: Exchange) -> tuple[bool, str]:
-    """Where the candidate UUIDs sit in the body is not documented: look in every string of it."""
-    candidates = target.option("ambiguous_contact_ids")
-    text = "\n".join(body_strings(exchange)).lower()
-    found = error_code(exchange) == "ambiguous_reference" and all(c in text for c in candidates)
-    return found, f"error.code 'ambiguous_reference' and the candidate UUIDs {', '.join(candidates)}"
-
-
-_TITLE = "taskconform probe"
-_OWN_CONTACT = {"title": _TITLE, "contact_id": "{own}"}
-
-PROBES = (
-    Probe(
-        "CREATE-missing-title",
-        "LL-CREATE-TITLE-REQUIRED",
-        "createTask",
-        json_body={"contact_id": "{own}", "priority": "low"},
-        answer_check=_error_code_is("validation_error"),
-    ),
-    Probe(
-        "CREATE-missing-title-deal-link",
-        "LL-CREATE-TITLE-REQUIRED",
-        "createTask",
-        json_body={"deal_id": "{deal}", "description": "no title"},
-        answer_check=_error_code_is("validation_error"),
-    ),
-    Probe(
-        "CREATE-no-parent-link",
-        "LL-CREATE-PARENT-LINK-REQUIRED",
-        "createTask",
-        json_body={"title": _TITLE},
-        answer_check=_error_code_is("validation_error"),
-    ),
-    Probe(
-        "CREATE-no-parent-link-documented-fields",
-        "LL-CREATE-PARENT-LINK-REQUIRED",
-        "createTask",
-        json_body={
-            "title": _TITLE,
-            "description": "every documented field but the links",
-            "status": "in_progress",
-            "priority": "high",
-            "due_date": "2030-01-15",
-        },
-        answer_check=_error_code_is("validation_error"),
-    ),
-    Probe(
-        "CREATE-foreign-contact",
-        "LL-CREATE-CONTACT-WORKSPACE",
-        "createTask",
-        json_body={"title": _TITLE, "contact_id": "{foreign}"},
-        status=None,
-        answer_check=_client_error,
-    ),
-    Probe(
-        "CREATE-unknown-contact",
-        "LL-CREATE-CONTACT-WORKSPACE",
-        "createTask",
-        json_body={"title": _TITLE, "contact_id": "{missing}"},
-        status=None,
-        answer_check=_client_error,
-    ),
-    Probe(
-        "CREATE-ambiguous-contact-name",
-        "LL-CREATE-CONTACT-NAME-AMBIGUOUS",
-        "createTask",
-        # A deal as well, so the body has a parent link whether or not a name counts as one.
-        json_body={"title": _TITLE, "deal_id": "{deal}", "contact_name": "{ambiguous_name}"},
-        needs=("ambiguous_contact_ids",),
-        answer_check=_ambiguous_with_candidates,
-    ),
-    Probe(
-        "CREATE-without-write-permission",
-        "LL-CREATE-PERMISSION",
-        "createTask",
-        json_body=_OWN_CONTACT,
-        key_option="readonly_api_key_env",
-        status=403,
-        answer_check=_error_code_is("insufficient_permissions"),
-    ),
-    Probe(
-        "CREATE-malformed-json",
-        "LL-CREATE-DOCUMENTED-STATUSES",
-        "createTask",
-        content=b'{"title": "taskconform probe", "contact_id": ',
-        status=None,
-    ),
-    Probe(
-        "CREATE-not-an-object",
-        "LL-CREATE-DOCUMENTED-STATUSES",
-        "createTask",
-        content=b'["title", "contact_id"]',
-        status=None,
-    ),
-)
-
-LEADLEX = Vendor(
-    name="leadlex",
-    spec_file="leadlex-tasks.openapi.yaml",
-    section=SECTION,
-    auth=AuthScheme(location="header", name="Authorization", prefix="Bearer "),
-    key_option="api_key_env",
-    response_clauses=RESPONSE_CLAUSES,
-    confine=confine,
-    pools=POOLS,
-    read_operation=None,
-    record_param=None,
-    snapshot=None,
-    probes=PROBES,
-)

@@ -13,11 +13,11 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
-from .checks import body_strings
-from .contract import parse_instant
-from .exchange import Exchange
-from .findings import Verification
-from .superfone_model import LeadModel, ModelTask
+from ...checks import body_strings
+from ...contract import parse_instant
+from ...exchange import Exchange
+from ...findings import Verification
+from .model import LeadModel, ModelTask
 
 __all__ = [
     "TaskRequest",

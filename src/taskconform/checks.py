@@ -1,8 +1,10 @@
 """Response checks: small functions, one rule each, registered in one place.
 
 Every response the suite receives — from fuzzing, probes or the stateful model — passes through
-the checks its vendor maps to clauses for that operation (``Vendor.response_clauses``). A check
-with no clause for an operation does not run there: nothing is asserted without a sentence behind it.
+the checks its vendor maps to clauses for that operation (``Vendor.response_clauses``, keyed by the
+check function itself). A check with no clause for an operation does not run there: nothing is
+asserted without a sentence behind it. The checks every vendor may use are here; a check only one
+vendor needs lives in its package (``vendors/<vendor>/checks.py``) and registers the same way.
 """
 
 from __future__ import annotations
@@ -11,12 +13,13 @@ from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from ..contract import OperationContract
-from ..exchange import Exchange
-from ..findings import Verification
+from .contract import OperationContract
+from .exchange import Exchange
+from .findings import Verification
 
 __all__ = [
     "RESPONSE_CHECKS",
+    "ResponseCheck",
     "ResponseContext",
     "body_strings",
     "response_check",
@@ -37,13 +40,18 @@ RESPONSE_CHECKS: dict[str, ResponseCheck] = {}
 
 
 def response_check(func: ResponseCheck) -> ResponseCheck:
+    """Register a check under its name, which states its rule: two checks of one name are refused."""
+    if func.__name__ in RESPONSE_CHECKS:
+        raise ValueError(f"a response check named {func.__name__!r} is registered already")
     RESPONSE_CHECKS[func.__name__] = func
     return func
 
 
-def run_response_checks(verify: Verification, clauses: Mapping[str, str], context: ResponseContext) -> None:
-    for check_name, clause in clauses.items():
-        RESPONSE_CHECKS[check_name](verify, clause, context)
+def run_response_checks(
+    verify: Verification, clauses: Mapping[ResponseCheck, str], context: ResponseContext
+) -> None:
+    for check, clause in clauses.items():
+        check(verify, clause, context)
 
 
 def string_values(node: Any) -> Iterator[str]:

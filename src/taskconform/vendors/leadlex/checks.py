@@ -1,14 +1,19 @@
-"""Response checks only LeadLex needs."""
+"""Response checks only LeadLex needs, and the clause each check answers per operation."""
 
 from __future__ import annotations
 
 from typing import Any
 
-from ..exchange import Exchange
-from ..findings import Verification
-from . import ResponseContext, response_check
+from ...checks import ResponseContext, documented_status, response_check, response_fields
+from ...exchange import Exchange
+from ...findings import Verification
 
-__all__ = ["ERROR_BODY", "error_body_shape", "error_code"]
+__all__ = [
+    "ERROR_BODY",
+    "RESPONSE_CLAUSES",
+    "error_body_shape",
+    "error_code",
+]
 
 # The shape of the page's "Orphan-task rejection example".
 ERROR_BODY = '{"error": {"code": <string>, "message": <string>}}'
@@ -38,3 +43,12 @@ def error_body_shape(verify: Verification, clause: str, ctx: ResponseContext) ->
         f"{'; '.join(errors[:5])}: {ctx.exchange.response.text[:300]}",
         ctx.exchange,
     )
+
+
+RESPONSE_CLAUSES = {
+    "createTask": {
+        documented_status: "LL-CREATE-DOCUMENTED-STATUSES",
+        response_fields: "LL-CREATE-RESPONSE-FIELDS",
+        error_body_shape: "LL-CREATE-ERROR-BODY",
+    }
+}

@@ -19,13 +19,15 @@ import unicodedata
 from datetime import datetime
 from typing import Any
 
-from ..contract import parse_instant
-from ..exchange import Exchange
-from ..findings import Verification
-from . import ResponseContext, response_check
+from ...checks import ResponseContext, documented_status, response_check, response_fields
+from ...contract import parse_instant
+from ...exchange import Exchange
+from ...findings import Verification
+from .api import OPERATION
 
 __all__ = [
     "PRIORITIES",
+    "RESPONSE_CLAUSES",
     "is_plain_text",
     "sent_body",
     "sent_due_date",
@@ -166,3 +168,15 @@ def task_due_date_is_sent_instant(verify: Verification, clause: str, ctx: Respon
         f"{returned!r}",
         ctx.exchange,
     )
+
+
+RESPONSE_CLAUSES = {
+    OPERATION: {
+        documented_status: "SL-CREATE-DOCUMENTED-STATUSES",
+        response_fields: "SL-CREATE-RESPONSE-FIELDS",
+        task_echoes_sent_fields: "SL-CREATE-ECHO",
+        task_keeps_sent_priority: "SL-CREATE-PRIORITY-VALUES",
+        task_priority_defaults_to_medium: "SL-CREATE-PRIORITY-DEFAULT",
+        task_due_date_is_sent_instant: "SL-CREATE-DUE-DATE-INSTANT",
+    },
+}

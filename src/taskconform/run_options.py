@@ -1,0 +1,223 @@
+"""Every option of ``taskconform run``, declared once.
+
+One table feeds the command line (``cli``), the typed ``RunOptions`` the runner receives, the
+pytest child's command line (``runner``) and the suite plugin's ``pytest_addoption`` (``plugin``),
+so an option cannot mean one thing on the command line and another inside the suite. Options the
+suite itself reads carry a ``pytest_flag``; the rest only steer the runner (which target, how many
+workers, the sandbox's faults).
+"""
+
+from __future__ import annotations
+
+import argparse
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, Literal
+
+from .profiles import PROFILES
+
+if TYPE_CHECKING:
+    import pytest
+
+__all__ = ["RUN_OPTIONS", "Option", "add_to_parser", "add_to_pytest", "pytest_args", "run_option_values"]
+
+Kind = Literal["value", "flag", "append", "toggle"]
+# A toggle (--cleanup / --no-cleanup, or neither) as the suite's pytest option spells it.
+_TOGGLE = {None: "auto", True: "on", False: "off"}
+
+
+@dataclass(frozen=True)
+class Option:
+    field: str  # the RunOptions field it sets
+    flag: str | None  # on the ``taskconform run`` command line; None: set by the runner only
+    help: str
+    kind: Kind = "value"
+    pytest_flag: str | None = None  # the suite plugin's option, where the suite reads it
+    type: Callable[[str], Any] = str
+    default: Any = None
+    choices: tuple[str, ...] | None = None
+    metavar: str | None = None
+
+    def to_pytest(self, value: Any) -> list[str]:
+        """The pytest child's arguments for this option's value."""
+        flag = self.pytest_flag
+        if flag is None:
+            return []
+        if self.kind == "flag":
+            return [flag] if value else []
+        if self.kind == "append":
+            return [arg for item in value for arg in (flag, str(item))]
+        if self.kind == "toggle":
+            return [flag, _TOGGLE[value]]
+        if value is None:
+            return []
+        return [flag, str(value.resolve()) if isinstance(value, Path) else str(value)]
+
+
+RUN_OPTIONS: tuple[Option, ...] = (
+    Option("config", "--config", "target configuration (TOML); default: start the sandbox", type=Path),
+    Option(
+        "only",
+        "--only",
+        "test only this vendor (repeatable); default: every configured vendor",
+        kind="append",
+        pytest_flag="--conformance-vendor",
+        metavar="VENDOR",
+    ),
+    Option(
+        "profile",
+        "--profile",
+        "how much fuzzing and stateful exploration (quick is the pre-merge gate)",
+        pytest_flag="--conformance-profile",
+        default="quick",
+        choices=tuple(sorted(PROFILES)),
+    ),
+    Option(
+        "report_dir",
+        "--report-dir",
+        "where reports go",
+        pytest_flag="--conformance-report-dir",
+        type=Path,
+        default=Path("reports"),
+        metavar="DIR",
+    ),
+    Option("workers", "--workers", "parallel pytest-xdist workers (default 1)", type=int, default=1),
+    Option(
+        "run_id", None, "the run's id (default: a new, time-ordered one)", pytest_flag="--conformance-run-id"
+    ),
+    Option(
+        "allow_production_writes",
+        "--allow-production-writes",
+        "test a documented production host anyway (the suite writes tasks there)",
+        kind="flag",
+        default=False,
+    ),
+    Option(
+        "cleanup",
+        "--cleanup",
+        "complete, at the end, the open tasks the run created (default: on unless the target is loopback)",
+        kind="toggle",
+        pytest_flag="--conformance-cleanup",
+    ),
+    Option(
+        "no_shrink",
+        "--no-shrink",
+        "report failures as found, without shrinking them to the shortest (faster; longer reproductions)",
+        kind="flag",
+        pytest_flag="--conformance-no-shrink",
+        default=False,
+    ),
+    Option(
+        "baseline",
+        "--baseline",
+        "accepted failures: known ones do not fail the gate, new ones do",
+        pytest_flag="--conformance-baseline",
+        type=Path,
+        metavar="FILE",
+    ),
+    Option(
+        "baseline_update",
+        "--baseline-update",
+        "write this run's failures into the baseline file",
+        kind="flag",
+        pytest_flag="--conformance-baseline-update",
+        default=False,
+    ),
+    Option(
+        "require_all_clauses",
+        "--require-all-clauses",
+        "fail the gate when any clause of a tested vendor did not run (for certification)",
+        kind="flag",
+        pytest_flag="--conformance-require-all-clauses",
+        default=False,
+    ),
+    Option(
+        "summary",
+        "--summary",
+        "append a Markdown summary to FILE (e.g. $GITHUB_STEP_SUMMARY)",
+        type=Path,
+        metavar="FILE",
+    ),
+    Option(
+        "faults",
+        "--fault",
+        "switch on a deliberate fault in the bundled sandbox (see contracts/faults.yaml)",
+        kind="append",
+        metavar="NAME",
+    ),
+    Option(
+        "variations",
+        "--variation",
+        "switch on an allowed variation of the bundled sandbox (contracts/variations.yaml)",
+        kind="append",
+        metavar="NAME",
+    ),
+)
+
+
+def add_to_parser(parser: argparse.ArgumentParser) -> None:
+    for option in RUN_OPTIONS:
+        if option.flag is None:
+            continue
+        dest = {"dest": option.field}
+        if option.kind == "flag":
+            parser.add_argument(option.flag, action="store_true", help=option.help, **dest)
+        elif option.kind == "toggle":
+            parser.add_argument(
+                option.flag, action=argparse.BooleanOptionalAction, default=None, help=option.help, **dest
+            )
+        elif option.kind == "append":
+            parser.add_argument(
+                option.flag, action="append", default=[], metavar=option.metavar, help=option.help, **dest
+            )
+        else:
+            parser.add_argument(
+                option.flag,
+                type=option.type,
+                default=option.default,
+                choices=option.choices,
+                metavar=option.metavar,
+                help=option.help,
+                **dest,
+            )
+
+
+def run_option_values(args: argparse.Namespace) -> dict[str, Any]:
+    """The RunOptions fields the command line set (appended values as tuples)."""
+    values: dict[str, Any] = {}
+    for option in RUN_OPTIONS:
+        if option.flag is not None:
+            value = getattr(args, option.field)
+            values[option.field] = tuple(value) if option.kind == "append" else value
+    return values
+
+
+def add_to_pytest(group: pytest.OptionGroup) -> None:
+    for option in RUN_OPTIONS:
+        if option.pytest_flag is None:
+            continue
+        if option.kind == "flag":
+            group.addoption(option.pytest_flag, action="store_true", help=option.help)
+        elif option.kind == "toggle":
+            group.addoption(
+                option.pytest_flag, choices=tuple(_TOGGLE.values()), default="auto", help=option.help
+            )
+        elif option.kind == "append":
+            group.addoption(
+                option.pytest_flag, action="append", default=[], metavar=option.metavar, help=option.help
+            )
+        else:
+            default = None if option.default is None else str(option.default)
+            group.addoption(
+                option.pytest_flag,
+                default=default,
+                choices=option.choices,
+                metavar=option.metavar,
+                help=option.help,
+            )
+
+
+def pytest_args(values: dict[str, Any]) -> list[str]:
+    """The pytest child's arguments for a run's options (by RunOptions field)."""
+    return [arg for option in RUN_OPTIONS for arg in option.to_pytest(values[option.field])]

@@ -1,0 +1,118 @@
+"""LeadLex's documented error rows, each provoked on its own by one request (see ``probes``)."""
+
+from __future__ import annotations
+
+from ...checks import body_strings
+from ...exchange import Exchange
+from ...target import AnswerCheck, Probe, Target
+from .checks import error_code
+
+__all__ = ["PROBES"]
+
+
+def _error_code_is(code: str) -> AnswerCheck:
+    def check(target: Target, exchange: Exchange) -> tuple[bool, str]:
+        return error_code(exchange) == code, f"error.code {code!r}"
+
+    return check
+
+
+def _client_error(target: Target, exchange: Exchange) -> tuple[bool, str]:
+    return 400 <= exchange.status < 500, "a client error (4xx); the page gives no status or code for it"
+
+
+def _ambiguous_with_candidates(target: Target, exchange: Exchange) -> tuple[bool, str]:
+    """Where the candidate UUIDs sit in the body is not documented: look in every string of it."""
+    candidates = target.option("ambiguous_contact_ids")
+    text = "\n".join(body_strings(exchange)).lower()
+    found = error_code(exchange) == "ambiguous_reference" and all(c in text for c in candidates)
+    return found, f"error.code 'ambiguous_reference' and the candidate UUIDs {', '.join(candidates)}"
+
+
+_TITLE = "taskconform probe"
+_OWN_CONTACT = {"title": _TITLE, "contact_id": "{own}"}
+
+PROBES = (
+    Probe(
+        "CREATE-missing-title",
+        "LL-CREATE-TITLE-REQUIRED",
+        "createTask",
+        json_body={"contact_id": "{own}", "priority": "low"},
+        answer_check=_error_code_is("validation_error"),
+    ),
+    Probe(
+        "CREATE-missing-title-deal-link",
+        "LL-CREATE-TITLE-REQUIRED",
+        "createTask",
+        json_body={"deal_id": "{deal}", "description": "no title"},
+        answer_check=_error_code_is("validation_error"),
+    ),
+    Probe(
+        "CREATE-no-parent-link",
+        "LL-CREATE-PARENT-LINK-REQUIRED",
+        "createTask",
+        json_body={"title": _TITLE},
+        answer_check=_error_code_is("validation_error"),
+    ),
+    Probe(
+        "CREATE-no-parent-link-documented-fields",
+        "LL-CREATE-PARENT-LINK-REQUIRED",
+        "createTask",
+        json_body={
+            "title": _TITLE,
+            "description": "every documented field but the links",
+            "status": "in_progress",
+            "priority": "high",
+            "due_date": "2030-01-15",
+        },
+        answer_check=_error_code_is("validation_error"),
+    ),
+    Probe(
+        "CREATE-foreign-contact",
+        "LL-CREATE-CONTACT-WORKSPACE",
+        "createTask",
+        json_body={"title": _TITLE, "contact_id": "{foreign}"},
+        status=None,
+        answer_check=_client_error,
+    ),
+    Probe(
+        "CREATE-unknown-contact",
+        "LL-CREATE-CONTACT-WORKSPACE",
+        "createTask",
+        json_body={"title": _TITLE, "contact_id": "{missing}"},
+        status=None,
+        answer_check=_client_error,
+    ),
+    Probe(
+        "CREATE-ambiguous-contact-name",
+        "LL-CREATE-CONTACT-NAME-AMBIGUOUS",
+        "createTask",
+        # A deal as well, so the body has a parent link whether or not a name counts as one.
+        json_body={"title": _TITLE, "deal_id": "{deal}", "contact_name": "{ambiguous_name}"},
+        needs=("ambiguous_contact_ids",),
+        answer_check=_ambiguous_with_candidates,
+    ),
+    Probe(
+        "CREATE-without-write-permission",
+        "LL-CREATE-PERMISSION",
+        "createTask",
+        json_body=_OWN_CONTACT,
+        key_option="readonly_api_key_env",
+        status=403,
+        answer_check=_error_code_is("insufficient_permissions"),
+    ),
+    Probe(
+        "CREATE-malformed-json",
+        "LL-CREATE-DOCUMENTED-STATUSES",
+        "createTask",
+        content=b'{"title": "taskconform probe", "contact_id": ',
+        status=None,
+    ),
+    Probe(
+        "CREATE-not-an-object",
+        "LL-CREATE-DOCUMENTED-STATUSES",
+        "createTask",
+        content=b'["title", "contact_id"]',
+        status=None,
+    ),
+)

@@ -1,0 +1,71 @@
+"""SmartLead's documented error rows, each provoked on its own by one request (see ``probes``)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from ...client import AuthMode
+from ...exchange import Exchange
+from ...target import Probe, Target
+from .api import OPERATION, VALIDATION_STATUSES
+
+__all__ = ["PROBES"]
+
+
+def _validation_status(target: Target, exchange: Exchange) -> tuple[bool, str]:
+    return exchange.status in VALIDATION_STATUSES, "400 or 422 (SL-CONTRA-VALIDATION-STATUS)"
+
+
+_OWN = "{own}"
+_NAME = "taskconform probe"
+_VALID = {"email_lead_map_id": _OWN, "name": _NAME}
+
+
+def _rejected(probe_id: str, clause: str, body: Any) -> Probe:
+    """A body the document rejects as invalid, with 400 or 422 (no status of its own)."""
+    return Probe(
+        f"CREATE-{probe_id}", clause, OPERATION, json_body=body, status=None, answer_check=_validation_status
+    )
+
+
+def _probes() -> tuple[Probe, ...]:
+    types = "SL-CREATE-ERR-FIELD-TYPES"
+    return (
+        Probe(
+            "CREATE-missing-key",
+            "SL-CREATE-ERR-AUTH",
+            OPERATION,
+            json_body=_VALID,
+            auth=AuthMode.MISSING,
+            status=401,
+        ),
+        Probe(
+            "CREATE-wrong-key",
+            "SL-CREATE-ERR-AUTH",
+            OPERATION,
+            json_body=_VALID,
+            auth=AuthMode.WRONG,
+            status=401,
+        ),
+        _rejected("missing-email-lead-map-id", "SL-CREATE-ERR-LEAD-MAP-ID-REQUIRED", {"name": _NAME}),
+        _rejected("missing-name", "SL-CREATE-ERR-NAME-REQUIRED", {"email_lead_map_id": _OWN}),
+        _rejected("email-lead-map-id-text", types, {**_VALID, "email_lead_map_id": "abc"}),
+        _rejected("email-lead-map-id-object", types, {**_VALID, "email_lead_map_id": {}}),
+        _rejected("name-object", types, {**_VALID, "name": {"title": _NAME}}),
+        _rejected("name-array", types, {**_VALID, "name": [_NAME]}),
+        _rejected("description-object", types, {**_VALID, "description": {"text": "x"}}),
+        _rejected("description-array", types, {**_VALID, "description": ["x"]}),
+        _rejected("priority-URGENT", "SL-CREATE-ERR-PRIORITY-VALUE", {**_VALID, "priority": "URGENT"}),
+        _rejected(
+            "due-date-not-a-date", "SL-CREATE-ERR-DUE-DATE-FORMAT", {**_VALID, "due_date": "not-a-date"}
+        ),
+        # Bodies the document gives no answer of their own (SL-OPEN-EMPTY-BODY): a documented status.
+        Probe("CREATE-no-body", "SL-CREATE-DOCUMENTED-STATUSES", OPERATION, status=None),
+        Probe("CREATE-empty-object", "SL-CREATE-DOCUMENTED-STATUSES", OPERATION, json_body={}, status=None),
+        Probe(
+            "CREATE-array-body", "SL-CREATE-DOCUMENTED-STATUSES", OPERATION, json_body=[_VALID], status=None
+        ),
+    )
+
+
+PROBES = _probes()

@@ -1,0 +1,34 @@
+"""Superfone Enterprise task API (contracts/seeds/000 Create Task, 001 List Tasks, 002 Complete Task).
+
+The package holds everything the suite knows of it: ``api`` (configuration section, records,
+requests), ``checks`` (its response checks and which clause each answers), ``probes`` (its
+documented error rows as single requests), and the stateful ``model`` with its ``rules`` and
+``listing`` comparisons.
+"""
+
+from __future__ import annotations
+
+from ...client import AuthScheme
+from ...target import Vendor
+from .api import POOLS, SECTION, cleanup, confine, created_task, snapshot
+from .checks import RESPONSE_CLAUSES
+from .probes import PROBES
+
+__all__ = ["SUPERFONE"]
+
+SUPERFONE = Vendor(
+    name="superfone",
+    spec_file="superfone-tasks.openapi.yaml",
+    section=SECTION,
+    auth=AuthScheme(location="header", name="x-api-key"),
+    key_option="api_key_env",
+    response_clauses=RESPONSE_CLAUSES,
+    confine=confine,
+    record_param="lead_id",
+    pools=POOLS,
+    read_operation="listTasks",
+    snapshot=snapshot,
+    created_task=created_task,
+    cleanup=cleanup,
+    probes=PROBES,
+)
