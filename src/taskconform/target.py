@@ -89,7 +89,7 @@ class Vendor:
     confine: Callable[[Target, Case, Callable[[list[Any]], Any]], None]
     # The records of each kind: "own" (configured, this worker's share), "foreign" (another
     # account's), "missing" (absent); probes name them as "{own}", "{foreign}", "{missing}". A vendor
-    # may add kinds of its own (LeadLex: "{deal}", "{ambiguous_name}"...). Read through Target.pool.
+    # may add kinds of its own (a second kind of parent record, a contact name...). Read through Target.pool.
     pools: Mapping[str, Pool]
     # A read-only operation on one record (path parameter ``record_param``): proves a "missing" id
     # really is absent before anything is written to it. None where the API has no such read.

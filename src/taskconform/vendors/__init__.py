@@ -7,13 +7,12 @@ naming the missing part, when a registered vendor lacks one.
 
 from __future__ import annotations
 
+import importlib
+import pkgutil
 from collections.abc import Iterable, Mapping
 
 from ..config import SectionSpec
 from ..target import Vendor
-from .leadlex import LEADLEX
-from .smartlead import SMARTLEAD
-from .superfone import SUPERFONE
 
 __all__ = ["KNOWN_VENDORS", "VENDORS", "registry", "vendor_sections"]
 
@@ -28,7 +27,13 @@ def registry(vendors: Iterable[Vendor]) -> dict[str, Vendor]:
     return named
 
 
-VENDORS: Mapping[str, Vendor] = registry((SUPERFONE, SMARTLEAD, LEADLEX))
+def _packages() -> list[Vendor]:
+    """Every vendor package here, by name: adding a vendor adds a package and touches nothing else."""
+    found = pkgutil.iter_modules(__path__, f"{__name__}.")
+    return [importlib.import_module(module.name).VENDOR for module in sorted(found, key=lambda m: m.name) if module.ispkg]
+
+
+VENDORS: Mapping[str, Vendor] = registry(_packages())
 # Vendors whose config sections are recognised but not tested by this version: reported and skipped.
 KNOWN_VENDORS: tuple[str, ...] = ()
 

@@ -21,7 +21,7 @@ from .api import POOLS, SECTION, confine
 from .checks import RESPONSE_CLAUSES
 from .probes import PROBES
 
-__all__ = ["LEADLEX"]
+__all__ = ["LEADLEX", "VENDOR"]
 
 LEADLEX = Vendor(
     name="leadlex",
@@ -37,3 +37,6 @@ LEADLEX = Vendor(
     snapshot=None,
     probes=PROBES,
 )
+
+# What the registry (vendors/__init__.py) looks for in every vendor package.
+VENDOR = LEADLEX

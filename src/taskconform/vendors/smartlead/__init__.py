@@ -27,7 +27,7 @@ from .api import POOLS, SECTION, confine
 from .checks import RESPONSE_CLAUSES
 from .probes import PROBES
 
-__all__ = ["SMARTLEAD"]
+__all__ = ["SMARTLEAD", "VENDOR"]
 
 SMARTLEAD = Vendor(
     name="smartlead",
@@ -43,3 +43,6 @@ SMARTLEAD = Vendor(
     snapshot=None,
     probes=PROBES,
 )
+
+# What the registry (vendors/__init__.py) looks for in every vendor package.
+VENDOR = SMARTLEAD

@@ -14,7 +14,7 @@ from .api import POOLS, SECTION, cleanup, confine, created_task, snapshot
 from .checks import RESPONSE_CLAUSES
 from .probes import PROBES
 
-__all__ = ["SUPERFONE"]
+__all__ = ["SUPERFONE", "VENDOR"]
 
 SUPERFONE = Vendor(
     name="superfone",
@@ -32,3 +32,6 @@ SUPERFONE = Vendor(
     cleanup=cleanup,
     probes=PROBES,
 )
+
+# What the registry (vendors/__init__.py) looks for in every vendor package.
+VENDOR = SUPERFONE
