@@ -59,7 +59,6 @@ class Verification:
     redactor: Redactor
     exercised: set[str] = field(default_factory=set)
     findings: list[Finding] = field(default_factory=list)
-    reported: list[Finding] = field(default_factory=list)
 
     def expect(self, clause: str, holds: bool, expected: str, actual: Any, *evidence: Exchange) -> bool:
         self.exercised.add(clause)
@@ -71,5 +70,4 @@ class Verification:
         """Raise what was found since the last settle; called at the end of every example."""
         if self.findings:
             found, self.findings = self.findings, []
-            self.reported = found
             raise ContractViolation(found, self.redactor)
