@@ -33,9 +33,11 @@ from .target import Target
 
 if TYPE_CHECKING:
     from schemathesis import Case
+    from schemathesis.core.transport import HttpMethod
     from schemathesis.schemas import APIOperation
+    from schemathesis.specs.openapi.schemas import OpenApiSchema
 
-    from .vendors import Vendor
+    from .target import Vendor
 
 __all__ = [
     "MODES",
@@ -77,7 +79,7 @@ class DrawnRequest:
     """A drawn request as plain data, so it can cross a process boundary (``has_body`` tells no body
     from a JSON null)."""
 
-    method: str
+    method: HttpMethod
     path_parameters: dict[str, Any]
     headers: dict[str, Any]
     cookies: dict[str, Any]
@@ -87,7 +89,7 @@ class DrawnRequest:
     media_type: str | None
 
     @classmethod
-    def of(cls, case: Case) -> DrawnRequest:
+    def of(cls, case: Case[Any]) -> DrawnRequest:
         from schemathesis.core import NOT_SET
 
         has_body = case.body is not NOT_SET
@@ -102,7 +104,7 @@ class DrawnRequest:
             case.media_type,
         )
 
-    def case(self, operation: APIOperation) -> Case:
+    def case(self, operation: APIOperation[Any, Any, Any, Any]) -> Case[Any]:
         from schemathesis.core import NOT_SET
 
         return operation.Case(
@@ -122,7 +124,7 @@ class DrawnRequest:
 
 
 @cache
-def _schema(spec_file: str) -> Any:
+def _schema(spec_file: str) -> OpenApiSchema:
     import schemathesis
 
     schema = schemathesis.openapi.from_path(spec_path(spec_file))
@@ -131,12 +133,12 @@ def _schema(spec_file: str) -> Any:
 
 
 @cache
-def load_operation(spec_file: str, operation_id: str) -> APIOperation:
+def load_operation(spec_file: str, operation_id: str) -> APIOperation[Any, Any, Any, Any]:
     return _schema(spec_file).find_operation_by_id(operation_id)
 
 
 @cache
-def _requests(key: FuzzKey) -> st.SearchStrategy[Case]:
+def _requests(key: FuzzKey) -> st.SearchStrategy[Case[Any]]:
     """Built once per search: building it costs more than drawing many requests from it."""
     from schemathesis import GenerationMode
 

@@ -160,16 +160,24 @@ def add_to_parser(parser: argparse.ArgumentParser) -> None:
     for option in RUN_OPTIONS:
         if option.flag is None:
             continue
-        dest = {"dest": option.field}
         if option.kind == "flag":
-            parser.add_argument(option.flag, action="store_true", help=option.help, **dest)
+            parser.add_argument(option.flag, action="store_true", help=option.help, dest=option.field)
         elif option.kind == "toggle":
             parser.add_argument(
-                option.flag, action=argparse.BooleanOptionalAction, default=None, help=option.help, **dest
+                option.flag,
+                action=argparse.BooleanOptionalAction,
+                default=None,
+                help=option.help,
+                dest=option.field,
             )
         elif option.kind == "append":
             parser.add_argument(
-                option.flag, action="append", default=[], metavar=option.metavar, help=option.help, **dest
+                option.flag,
+                action="append",
+                default=[],
+                metavar=option.metavar,
+                help=option.help,
+                dest=option.field,
             )
         else:
             parser.add_argument(
@@ -179,7 +187,7 @@ def add_to_parser(parser: argparse.ArgumentParser) -> None:
                 choices=option.choices,
                 metavar=option.metavar,
                 help=option.help,
-                **dest,
+                dest=option.field,
             )
 
 

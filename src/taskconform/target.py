@@ -86,7 +86,7 @@ class Vendor:
     response_clauses: Mapping[str, Mapping[ResponseCheck, str]]
     # Rewrites a generated request (path and body) so fuzzing never reaches a record the config does
     # not name; the callable draws one value from a list.
-    confine: Callable[[Target, Case, Callable[[list[Any]], Any]], None]
+    confine: Callable[[Target, Case[Any], Callable[[list[Any]], Any]], None]
     # The records of each kind: "own" (configured, this worker's share), "foreign" (another
     # account's), "missing" (absent); probes name them as "{own}", "{foreign}", "{missing}". A vendor
     # may add kinds of its own (a second kind of parent record, a contact name...). Read through Target.pool.

@@ -30,7 +30,11 @@ def registry(vendors: Iterable[Vendor]) -> dict[str, Vendor]:
 def _packages() -> list[Vendor]:
     """Every vendor package here, by name: adding a vendor adds a package and touches nothing else."""
     found = pkgutil.iter_modules(__path__, f"{__name__}.")
-    return [importlib.import_module(module.name).VENDOR for module in sorted(found, key=lambda m: m.name) if module.ispkg]
+    return [
+        importlib.import_module(module.name).VENDOR
+        for module in sorted(found, key=lambda m: m.name)
+        if module.ispkg
+    ]
 
 
 VENDORS: Mapping[str, Vendor] = registry(_packages())

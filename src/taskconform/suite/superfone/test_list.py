@@ -35,7 +35,7 @@ def _page_of(model: LeadModel, rows: list[dict[str, Any]], offset: int, size: in
     Nothing promises that tied tasks keep one order from request to request, so a page is judged on
     its own; that each task shows up exactly once over a walk is checked apart.
     """
-    placed = [{}] * offset + rows
+    placed: list[dict[str, Any]] = [{}] * offset + rows
     return [task.id for task in model.newest_first(placed)[offset : offset + size]]
 
 

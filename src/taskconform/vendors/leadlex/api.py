@@ -95,7 +95,7 @@ POOLS = {
 _NEVER_GENERATED = ("assignee_id", "company_name")
 
 
-def confine(target: Target, case: Case, draw: Callable[[list[Any]], Any]) -> None:
+def confine(target: Target, case: Case[Any], draw: Callable[[list[Any]], Any]) -> None:
     """Generated bodies link configured records only, and name only the configured contact names.
 
     Each link keeps its kind (a contact_id becomes a contact of ours, of another workspace or of

@@ -61,7 +61,7 @@ def _confined_id(value: Any, draw: Callable[[list[Any]], Any], ids: list[Any]) -
     return value
 
 
-def confine(target: Target, case: Case, draw: Callable[[list[Any]], Any]) -> None:
+def confine(target: Target, case: Case[Any], draw: Callable[[list[Any]], Any]) -> None:
     """Generated bodies name only configured email_lead_map_ids (see ``_confined_id``)."""
     body = case.body
     if isinstance(body, dict) and "email_lead_map_id" in body:

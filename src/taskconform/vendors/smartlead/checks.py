@@ -144,7 +144,7 @@ def sent_due_date(sent: dict[str, Any]) -> datetime | None:
     """The instant of the due_date sent, where the document fixes it: a date-time with an offset, in
     whole seconds (no offset, or a finer fraction, is SL-OPEN-DUE-DATE-FORMS / -TIMESTAMP-SPELLING)."""
     text = sent.get("due_date")
-    if parse_instant(text) is None:
+    if not isinstance(text, str) or parse_instant(text) is None:
         return None
     instant = datetime.fromisoformat(text)
     return instant if instant.tzinfo is not None and instant.microsecond == 0 else None

@@ -67,7 +67,7 @@ _NUMERIC = re.compile(r"^\s*[-+]?[0-9.eE]+\s*$")
 _UNSAFE_IN_PATH = re.compile(r"[0-9/\\.%?#\s]")
 
 
-def confine(target: Target, case: Case, draw: Callable[[list[Any]], Any]) -> None:
+def confine(target: Target, case: Case[Any], draw: Callable[[list[Any]], Any]) -> None:
     """Generated lead ids go to configured, foreign or missing leads only.
 
     A non-numeric id is kept for negative testing, minus digits (a lenient server might read "12ab" as
