@@ -82,7 +82,9 @@ def test_baseline_accepts_known_failures_and_fails_on_new_ones(tmp_path: Path) -
     assert [c["clause"] for c in changes["newly_failing"]] == ["SF-CREATE-ERR-TYPE-REQUIRED"]
     assert [c["clause"] for c in changes["still_failing"]] == ["SF-LIST-ERR-PAGE-SIZE-MAX"]
     assert changes["fixed"] == [] and changes["newly_not_run"] == []
-    assert "## Newly failing (1)" in diff.output and (tmp_path / "d1" / "diff.html").is_file()
+    assert "## Newly failing (1)" in diff.output
+    page = (tmp_path / "d1" / "diff.html").read_text(encoding="utf-8")
+    assert "<h2>Newly failing (1)</h2>" in page and "<code>SF-CREATE-ERR-TYPE-REQUIRED</code>" in page
     run_taskconform(
         "diff",
         str(tmp_path / "report-3.json"),

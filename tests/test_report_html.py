@@ -1,4 +1,4 @@
-"""The HTML certification report: content, structure and escaping.
+"""The HTML pages (certification report, diff, selftest): content, structure, escaping, one layout.
 
 Structure is checked through a small DOM built with ``html.parser`` rather than substring matching: the
 parser also proves the document is balanced (every element closed in order), and escaping is verified by
@@ -7,13 +7,26 @@ the absence of parsed ``<script>`` elements, not by guessing at entity spellings
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from html.parser import HTMLParser
-from typing import Any
 
 import pytest
 
-from taskconform.reports.html import render_html
+from taskconform.catalogue import OpenBehaviour
+from taskconform.reports import model
+from taskconform.reports.model import (
+    ClauseResult,
+    Counts,
+    Failure,
+    Report,
+    ReportedExchange,
+    ReportedRequest,
+    ReportedResponse,
+    VendorResult,
+    Verdict,
+)
+from taskconform.reports.pages import render_page
+from taskconform.selftest import Outcome, Variant, _render_html
 
 VOID = {"area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "source", "track", "wbr"}
 
@@ -101,111 +114,120 @@ def parse(document: str) -> Node:
 
 
 CURL = (
-    "curl -X GET 'http://127.0.0.1:54321/superfone/enterprise/api/lead/1001/task?page_size=21' "
-    '-H "x-api-key: $SF_API_KEY"'
+    "curl -sS -X GET 'http://127.0.0.1:54321/superfone/enterprise/api/lead/1001/task?page_size=21' "
+    '-H "x-api-key: ${SF_API_KEY}"'
 )
 FAIL_URL = "http://127.0.0.1:54321/superfone/enterprise/api/lead/1001/task?page_size=21"
+FAILING, PASSING, NOT_RUN = "SF-LIST-PAGE-SIZE-MAX", "SF-CREATE-TITLE-REQUIRED", "SF-DELETE-IDEMPOTENT"
 
 
-def sample_report() -> dict[str, Any]:
-    return {
-        "schema_version": 1,
-        "run_id": "20261125T164000Z-3f2a",
-        "suite_version": "0.1.0",
-        "profile": "quick",
-        "started_at": "2026-11-25T16:40:00Z",
-        "finished_at": "2026-11-25T16:40:12Z",
-        "duration_s": 12.3,
-        "verdict": "violations",
-        "incomplete_reason": None,
-        "previous_report": None,
-        "summary": {"pass": 1, "fail": 1, "not-run": 1},
-        "vendors": [
-            {
-                "vendor": "superfone",
-                "title": "Superfone Enterprise API — Tasks",
-                "base_url": "http://127.0.0.1:54321/superfone",
-                "summary": {"pass": 1, "fail": 1, "not-run": 1},
-                "clauses": [
-                    {
-                        "id": "SF-LIST-PAGE-SIZE-MAX",
-                        "section": "List Tasks",
-                        "seed": "001_4d090b8340652544.txt",
-                        "quote": [
-                            "page_size | number | No | 20 | Items per page. Maximum is 20 — larger values "
-                            "return 400."
-                        ],
-                        "rule": 'page_size above 20 is rejected with 400 "page_size cannot exceed 20".',
-                        "verdict": "fail",
-                        "checks": ["test_documented_error[SF-LIST-PAGE-SIZE-MAX-21]"],
-                        "failures": [
-                            {
-                                "check": "test_documented_error[SF-LIST-PAGE-SIZE-MAX-21]",
-                                "message": "expected status 400, got 200 <script>alert(1)</script>",
-                                "expected": '400 with message "page_size cannot exceed 20"',
-                                "actual": "200",
-                                "exchanges": [
-                                    {
-                                        "request": {
-                                            "method": "GET",
-                                            "url": FAIL_URL,
-                                            "headers": {"x-api-key": "***"},
-                                            "body": None,
-                                        },
-                                        "response": {
-                                            "status": 200,
-                                            "headers": {"content-type": "application/json"},
-                                            "body": '{"data": {"items": "<img src=x onerror=alert(1)>"}}',
-                                            "elapsed_ms": 3.1,
-                                        },
-                                    }
-                                ],
-                                "reproduction": CURL,
-                            }
-                        ],
-                    },
-                    {
-                        "id": "SF-CREATE-TITLE-REQUIRED",
-                        "section": "Create Task",
-                        "seed": "002_82226e53271469da.txt",
-                        "quote": ["title | string | Yes | Task title."],
-                        "rule": "A task without a title is rejected with 400.",
-                        "verdict": "pass",
-                        "checks": ["test_documented_error[SF-CREATE-TITLE-REQUIRED]"],
-                        "failures": [],
-                    },
-                    {
-                        "id": "SF-DELETE-IDEMPOTENT",
-                        "section": "Delete Task",
-                        "seed": "003_37093ce25c986d01.txt",
-                        "quote": ["Deleting an already-deleted task returns 404."],
-                        "rule": "A second delete returns 404.",
-                        "verdict": "not-run",
-                        "checks": [],
-                    },
-                ],
-                "undocumented": [
-                    {
-                        "id": "SF-OPEN-PAGE-ZERO",
-                        "seed": "001_4d090b8340652544.txt",
-                        "behaviour": "What page=0 returns.",
-                        "why_open": "The documents say pages start at 1 but not what 0 does.",
-                        "sandbox_choice": '400 "page must be a positive integer"',
-                    }
-                ],
-                "contradictions": [],
-            }
-        ],
-    }
+def _exchange(method: str = "GET", url: str = FAIL_URL, body: str | None = None) -> ReportedExchange:
+    return ReportedExchange(
+        ReportedRequest(method, url, {"x-api-key": "***"}, body),
+        ReportedResponse(
+            200,
+            {"content-type": "application/json"},
+            '{"data": {"items": "<img src=x onerror=alert(1)>"}}',
+            3.1,
+        ),
+        CURL,
+    )
 
 
-def render(report: dict[str, Any]) -> tuple[str, Node]:
-    out = render_html(report)
+def _clause(clause_id: str, verdict: Verdict, **changes: object) -> ClauseResult:
+    clause = ClauseResult(
+        id=clause_id,
+        section="List Tasks",
+        seed="001_4d090b8340652544.txt",
+        quote=(f"The sentence {clause_id} stands on.",),
+        rule=f"The rule of {clause_id}.",
+        verdict=verdict,
+        not_run_reason="not configured: set foreign_lead_ids in [superfone]"
+        if verdict == "not-run"
+        else None,
+        skipped_checks=(),
+        checks=(f"test_{clause_id}",),
+        failures=(),
+    )
+    return replace(clause, **changes)
+
+
+def sample_report() -> Report:
+    """A run as the writer builds it: one failing, one passing and one not-run clause."""
+    failure = Failure(
+        clause=FAILING,
+        expected='400 with message "page_size cannot exceed 20"',
+        actual="200",
+        exchanges=(_exchange(),),
+        check="test_documented_error[SF-LIST-PAGE-SIZE-MAX-21]",
+        message="expected status 400, got 200 <script>alert(1)</script>",
+        reproduction=CURL,
+    )
+    clauses = (
+        _clause(
+            FAILING,
+            "fail",
+            quote=(
+                "page_size | number | No | 20 | Items per page. Maximum is 20 — larger values return 400.",
+            ),
+            failures=(failure,),
+        ),
+        _clause(PASSING, "pass", section="Create Task", seed="002_82226e53271469da.txt"),
+        _clause(NOT_RUN, "not-run", skipped_checks=("test_x: not configured: set foreign_lead_ids",)),
+    )
+    counts: Counts = {"pass": 1, "fail": 1, "not-run": 1}
+    vendor = VendorResult(
+        vendor="superfone",
+        stopped=None,
+        title="Superfone Enterprise API — Tasks",
+        base_url="http://127.0.0.1:54321/superfone",
+        config={"base_url": "http://127.0.0.1:54321/superfone", "api_key_env": "SF_API_KEY"},
+        summary=counts,
+        clauses=clauses,
+        not_checkable=(),
+        undocumented=(
+            OpenBehaviour(
+                id="SF-OPEN-PAGE-ZERO",
+                seed="001_4d090b8340652544.txt",
+                behaviour="What page=0 returns.",
+                why_open="The documents say pages start at 1 but not what 0 does.",
+                sandbox_choice='400 "page must be a positive integer"',
+            ),
+        ),
+        contradictions=(),
+    )
+    return Report(
+        run_id="20261125T164000Z-3f2a",
+        suite_version="0.1.0",
+        profile="quick",
+        started_at="2026-11-25T16:40:00Z",
+        finished_at="2026-11-25T16:40:12Z",
+        duration_s=12.3,
+        verdict="violations",
+        incomplete_reason=None,
+        previous_report=None,
+        skipped_sections=(),
+        summary=counts,
+        tests=model.TestsSummary(3, 0, 1, 1.0, 0.1, {}, 0.0, ()),
+        cleanup=None,
+        vendors=(vendor,),
+        baseline=None,
+        require_all_clauses=False,
+        gate_reason=None,
+        gate="fail",
+    )
+
+
+def with_clause(report: Report, clause_id: str, **changes: object) -> Report:
+    """The report with one clause of its (only) vendor changed."""
+    vendor = report.vendors[0]
+    clauses = tuple(replace(c, **changes) if c.id == clause_id else c for c in vendor.clauses)
+    return replace(report, vendors=(replace(vendor, clauses=clauses),))
+
+
+def render(report: Report) -> tuple[str, Node]:
+    out = render_page("report.html", report=report)
     return out, parse(out)
-
-
-def clause(report: dict[str, Any], clause_id: str) -> dict[str, Any]:
-    return next(c for v in report["vendors"] for c in v["clauses"] if c["id"] == clause_id)
 
 
 def test_document_is_standalone_html5() -> None:
@@ -224,9 +246,8 @@ def test_document_is_standalone_html5() -> None:
 
 @pytest.mark.parametrize("verdict", ["conforms", "violations", "incomplete"])
 def test_verdict_is_the_headline(verdict: str) -> None:
-    report = sample_report()
-    report["verdict"] = verdict
-    _, doc = render(report)
+    reason = "the run was interrupted before it finished" if verdict == "incomplete" else None
+    _, doc = render(replace(sample_report(), verdict=verdict, incomplete_reason=reason))
     banner = doc.find("header", class_="banner")
     assert f"v-{verdict}" in banner.attrs["class"].split()
     h1 = banner.find("h1")
@@ -241,56 +262,67 @@ def test_verdict_is_the_headline(verdict: str) -> None:
 def test_every_clause_has_anchor_verdict_and_seed_quote() -> None:
     report = sample_report()
     _, doc = render(report)
-    for c in report["vendors"][0]["clauses"]:
-        row = doc.by_id(c["id"])
+    for c in report.vendors[0].clauses:
+        row = doc.by_id(c.id)
         assert row.tag == "tr"
-        assert c["id"] in row.text()
-        assert row.find("span" if c["verdict"] != "fail" else "a", class_="badge").text() == c["verdict"]
+        assert c.id in row.text()
+        assert row.find("span" if c.verdict != "fail" else "a", class_="badge").text() == c.verdict
         quote = row.find("blockquote")
-        assert c["quote"][0] in quote.text()
-        assert quote.find("cite").text() == c["seed"]
-        assert c["rule"] in row.text()
+        assert c.quote[0] in quote.text()
+        assert quote.find("cite").text() == c.seed
+        assert c.rule in row.text()
 
 
 def test_failure_evidence_is_shown_for_failing_clause() -> None:
-    report = sample_report()
-    _, doc = render(report)
-    card = doc.by_id("SF-LIST-PAGE-SIZE-MAX--evidence")
+    _, doc = render(sample_report())
+    card = doc.by_id(f"{FAILING}--evidence")
     # The failing card links back to the clause row, and the row's badge links to the card.
-    assert card.find("a").attrs["href"] == "#SF-LIST-PAGE-SIZE-MAX"
-    assert doc.by_id("SF-LIST-PAGE-SIZE-MAX").find("a", class_="badge").attrs["href"] == (
-        "#SF-LIST-PAGE-SIZE-MAX--evidence"
-    )
+    assert card.find("a").attrs["href"] == f"#{FAILING}"
+    assert doc.by_id(FAILING).find("a", class_="badge").attrs["href"] == f"#{FAILING}--evidence"
     details = card.find("dl").text()
     assert '400 with message "page_size cannot exceed 20"' in details
     assert "test_documented_error[SF-LIST-PAGE-SIZE-MAX-21]" in details
     request = card.find("pre", class_="request").text()
-    assert request.splitlines()[0] == f"GET {FAIL_URL}"
-    assert "x-api-key: ***" in request
+    assert request == f"GET {FAIL_URL}\nx-api-key: ***"
     response = card.find("pre", class_="response").text()
-    assert response.splitlines()[0].startswith("HTTP 200")
+    assert response.splitlines()[0] == "HTTP 200  (3.1 ms)"
     assert "content-type: application/json" in response
-    assert '"<img src=x onerror=alert(1)>"' in response
+    assert response.endswith('\n\n{"data": {"items": "<img src=x onerror=alert(1)>"}}')
     assert "open" in card.find("details", class_="exchange").attrs  # expanded, so it prints
     assert card.find("pre", class_="repro").text() == CURL
+
+
+def test_a_request_body_follows_its_headers() -> None:
+    failure = replace(
+        sample_report().vendors[0].clauses[0].failures[0],
+        exchanges=(_exchange("POST", "http://h/x", '{"k": 1}'),),
+    )
+    _, doc = render(with_clause(sample_report(), FAILING, failures=(failure,)))
+    request = doc.by_id(f"{FAILING}--evidence").find("pre", class_="request").text()
+    assert request == 'POST http://h/x\nx-api-key: ***\n\n{"k": 1}'
 
 
 def test_failing_clauses_come_before_the_clause_table() -> None:
     _, doc = render(sample_report())
     document_order = [id(n) for n in doc.iter()]
-    card = doc.by_id("SF-LIST-PAGE-SIZE-MAX--evidence")
+    card = doc.by_id(f"{FAILING}--evidence")
     table = doc.find("table", class_="clauses")
     assert document_order.index(id(card)) < document_order.index(id(table))
     # Passing and not-run clauses get no evidence card.
     assert len(doc.find_all("article", class_="card")) == 1
 
 
-def test_not_run_clauses_are_listed_as_not_run() -> None:
+def test_not_run_clauses_say_why_and_skipped_checks_are_listed() -> None:
     _, doc = render(sample_report())
-    row = doc.by_id("SF-DELETE-IDEMPOTENT")
+    row = doc.by_id(NOT_RUN)
     badge = row.find("span", class_="badge")
     assert badge.text() == "not-run"
     assert "b-not-run" in badge.attrs["class"].split()
+    notes = [n.text() for n in row.find_all("span", class_="muted")]
+    assert notes == [
+        "not run: not configured: set foreign_lead_ids in [superfone]",
+        "skipped check test_x: not configured: set foreign_lead_ids",
+    ]
     summary = doc.find("table", class_="summary")
     headers = [th.text() for th in summary.find("thead").find_all("th")]
     cells = [td.text() for td in summary.find("tbody").find_all("td")]
@@ -298,10 +330,9 @@ def test_not_run_clauses_are_listed_as_not_run() -> None:
 
 
 def test_dynamic_text_is_escaped() -> None:
-    report = sample_report()
-    clause(report, "SF-CREATE-TITLE-REQUIRED")["rule"] = "<b>bold</b> & \"quoted\" 'single'"
-    report["run_id"] = 'x"><script>alert(2)</script>'
-    clause(report, "SF-DELETE-IDEMPOTENT")["id"] = 'SF-"><svg onload=alert(3)>'
+    report = with_clause(sample_report(), PASSING, rule="<b>bold</b> & \"quoted\" 'single'")
+    report = with_clause(report, NOT_RUN, id='SF-"><svg/onload=alert(3)>')
+    report = replace(report, run_id='x"><script>alert(2)</script>')
     out, doc = render(report)
     # Parsed structure: the payloads produced no elements, only text.
     assert doc.find_all("script") == []
@@ -310,11 +341,11 @@ def test_dynamic_text_is_escaped() -> None:
     assert doc.find_all("b") == []
     assert not [n for n in doc.iter() if any(a.startswith("on") for a in n.attrs)]
     # ...and the text survives intact for the reader.
-    card = doc.by_id("SF-LIST-PAGE-SIZE-MAX--evidence")
+    card = doc.by_id(f"{FAILING}--evidence")
     assert "expected status 400, got 200 <script>alert(1)</script>" in card.text()
-    assert "<b>bold</b> & \"quoted\" 'single'" in doc.by_id("SF-CREATE-TITLE-REQUIRED").text()
+    assert "<b>bold</b> & \"quoted\" 'single'" in doc.by_id(PASSING).text()
     assert 'x"><script>alert(2)</script>' in doc.find("title").text()
-    assert doc.by_id('SF-"><svg_onload=alert(3)>').tag == "tr"  # whitespace -> _ for a valid id
+    assert doc.by_id('SF-"><svg/onload=alert(3)>').tag == "tr"
     assert "<script>alert(1)" not in out
 
 
@@ -337,81 +368,104 @@ def test_undocumented_behaviours_section() -> None:
 
 def test_contradictions_rendered_when_present() -> None:
     report = sample_report()
-    report["vendors"][0]["contradictions"] = [
-        {
-            "id": "SF-CONTRA-DUE-DATE",
-            "seed": "004_e3a480ce000b28b6.txt",
-            "behaviour": "due_date format",
-            "why_open": "One page says epoch seconds, another ISO 8601.",
-            "sandbox_choice": "ISO 8601",
-        }
-    ]
+    contradiction = OpenBehaviour(
+        id="SF-CONTRA-DUE-DATE",
+        seed="004_e3a480ce000b28b6.txt",
+        behaviour="due_date format",
+        why_open="One page says epoch seconds, another ISO 8601.",
+        sandbox_choice="ISO 8601",
+    )
+    report = replace(report, vendors=(replace(report.vendors[0], contradictions=(contradiction,)),))
     _, doc = render(report)
     section = doc.by_id("contradictions-superfone")
     assert "Contradictions" in section.find("h3").text()
     assert "One page says epoch seconds, another ISO 8601." in section.text()
 
 
-def test_incomplete_run_shows_reason_prominently() -> None:
-    report = sample_report()
-    report["verdict"] = "incomplete"
-    reason = "target unreachable: connection refused to http://127.0.0.1:9"
-    report["incomplete_reason"] = reason
+def test_incomplete_run_and_stopped_vendor_show_their_reasons_prominently() -> None:
+    reason = "infrastructure error: [superfone] stopped: target unreachable: connection refused"
+    report = replace(sample_report(), verdict="incomplete", incomplete_reason=reason, gate="incomplete")
+    report = replace(report, vendors=(replace(report.vendors[0], stopped="infrastructure error: refused"),))
     _, doc = render(report)
     banner = doc.find("header", class_="banner")
     alert = banner.find("p", class_="reason")
     assert alert.attrs.get("role") == "alert"
     assert reason in alert.text()
     assert "v-incomplete" in banner.attrs["class"].split()
+    stopped = doc.by_id("vendor-superfone").find("p", class_="reason")
+    assert "Stopped early: infrastructure error: refused" in stopped.text()
+
+
+def test_gate_and_its_reason_are_shown() -> None:
+    report = replace(
+        sample_report(),
+        verdict="conforms",
+        gate="fail",
+        gate_reason="--require-all-clauses: 1 clause(s) did not run: SF-DELETE-IDEMPOTENT",
+    )
+    _, doc = render(report)
+    banner = doc.find("header", class_="banner")
+    assert "Gate failed: --require-all-clauses" in banner.find("p", class_="reason").text()
+    assert "Gatefail" in banner.find("dl", class_="meta").text().replace("\n", "")
+
+
+def test_a_failure_the_baseline_accepts_says_so() -> None:
+    failure = replace(sample_report().vendors[0].clauses[0].failures[0], known=True)
+    _, doc = render(with_clause(sample_report(), FAILING, failures=(failure,)))
+    assert "known: accepted by the baseline" in doc.by_id(f"{FAILING}--evidence").find("dl").text()
 
 
 def test_previous_report_link() -> None:
-    report = sample_report()
-    report["previous_report"] = "../20261124T101010Z-aaaa/report.html"
-    _, doc = render(report)
-    link = doc.find("a", class_="previous")
-    assert link.attrs["href"] == "../20261124T101010Z-aaaa/report.html"
+    previous = "../20261124T101010Z-aaaa/report.html"
+    _, doc = render(replace(sample_report(), previous_report=previous))
+    assert doc.find("a", class_="previous").attrs["href"] == previous
 
-    report["previous_report"] = None
-    _, doc = render(report)
+    _, doc = render(sample_report())
     assert doc.find_all("a", class_="previous") == []
 
 
-@pytest.mark.parametrize("target", ["javascript:alert(1)", "https://example.com/r.html", "/etc/passwd"])
-def test_previous_report_only_links_relative_paths(target: str) -> None:
-    report = sample_report()
-    report["previous_report"] = target
-    _, doc = render(report)
-    assert doc.find_all("a", class_="previous") == []
-    assert target in doc.find("dl", class_="meta").text()  # still shown, as plain text
+def _layout(doc: Node) -> str:
+    return doc.find("style").text()
 
 
-def test_minimal_report_does_not_crash() -> None:
-    report = {"verdict": "incomplete", "incomplete_reason": "interrupted", "vendors": [{"vendor": "leadlex"}]}
-    _, doc = render(report)
-    assert "interrupted" in doc.find("p", class_="reason").text()
-    assert doc.by_id("vendor-leadlex")
-    summary_cells = [td.text() for td in doc.find("table", class_="summary").find("tbody").find_all("td")]
-    assert summary_cells[-3:] == ["0", "0", "0"]
+def test_the_diff_page_shares_the_layout_and_escapes() -> None:
+    old = {"run_id": "20261124T101010Z-aaaa", "verdict": "conforms"}
+    new = {"run_id": "20261125T164000Z-3f2a", "verdict": "violations"}
+    change = {"vendor": "superfone", "clause": FAILING, "rule": "<i>rule</i>", "was": "pass", "now": "fail"}
+    changes = {"newly_failing": [change], "fixed": [], "still_failing": [], "newly_not_run": []}
+    sections = (("newly_failing", "Newly failing"), ("fixed", "Fixed"))
+    doc = parse(render_page("diff.html", old=old, new=new, changes=changes, sections=sections))
+    assert _layout(doc) == _layout(render(sample_report())[1])
+    assert "v-violations" in doc.find("header", class_="banner").attrs["class"].split()
+    newly = doc.by_id("newly_failing")
+    assert newly.find("h2").text() == "Newly failing (1)"
+    assert FAILING in newly.text() and "<i>rule</i>" in newly.text() and doc.find_all("i") == []
+    assert doc.by_id("fixed").find("p").text() == "None."
 
 
-def test_odd_exchange_shapes() -> None:
-    """JSON bodies are pretty-printed; a missing response (transport error) is stated, not blank."""
-    report = sample_report()
-    failure = clause(report, "SF-LIST-PAGE-SIZE-MAX")["failures"][0]
-    failure["exchanges"] = [
-        {
-            "request": {
-                "method": "POST",
-                "url": "http://h/x",
-                "headers": [["a", "1"], ["a", "2"]],
-                "body": {"k": 1},
-            }
-        },
+def test_the_selftest_page_shares_the_layout() -> None:
+    fault = Variant("list-page-size-21-accepted", "fault", "superfone", FAILING, "<b>accepts</b> 21")
+    outcomes = [
+        Outcome(Variant("correct", "correct"), "conforms", [], 1.0, 0),
+        Outcome(fault, "violations", [FAILING, PASSING], 2.5, 1),
+        Outcome(Variant("<script>x</script>", "fault", "superfone", NOT_RUN), "conforms", [], 1.2, 0),
     ]
-    _, doc = render(report)
-    card = doc.by_id("SF-LIST-PAGE-SIZE-MAX--evidence")
-    request = card.find("pre", class_="request").text()
-    assert "a: 1\na: 2" in request
-    assert '"k": 1' in request
-    assert card.find("pre", class_="response").text().startswith("(no response)")
+    summary = {
+        "faults": 2,
+        "killed": 1,
+        "survivors": ["<script>x</script>"],
+        "false_alarms": [],
+        "incomplete": [],
+    }
+    doc = parse(_render_html(summary, outcomes))
+    assert _layout(doc) == _layout(render(sample_report())[1])
+    assert doc.find_all("script") == [] and doc.find_all("b") == []
+    banner = doc.find("header", class_="banner")
+    assert "v-violations" in banner.attrs["class"].split()  # a survivor: the selftest fails
+    assert banner.find("h1").text() == "1/2 faults killed"
+    rows = {
+        row.find("th").text(): row for row in doc.find("table", class_="matrix").find("tbody").find_all("tr")
+    }
+    assert "r-survived" in rows["<script>x</script>"].attrs["class"]
+    marks = [td.text() for td in rows[fault.name].find_all("td", class_="mark")]
+    assert marks == ["○", "●"]  # caught clauses in sorted order: SF-CREATE-…, then the one it breaks

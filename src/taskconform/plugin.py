@@ -26,7 +26,8 @@ from .findings import ContractViolation, Verification
 from .fuzzing import searches
 from .prefetch import RequestDrawer, can_draw_ahead
 from .profiles import PROFILES
-from .reports.writer import RunCollector, TestRecord, new_run_id
+from .reports.records import RunInfo, TestRecord, VendorInfo
+from .reports.writer import RunCollector, new_run_id
 from .run_options import add_to_pytest
 from .session import RunState
 from .target import Target
@@ -70,7 +71,15 @@ def pytest_configure(config: pytest.Config) -> None:
     config.stash[RUN_STATE] = state
     if not hasattr(config, "workerinput") and not config.option.collectonly:
         run_id = config.getoption("--conformance-run-id") or new_run_id()
-        collector = RunCollector(state, run_id, Path(config.getoption("--conformance-report-dir")))
+        targets = target_config.vendors
+        info = RunInfo(
+            run_id,
+            profile.name,
+            tuple(VendorInfo(name, targets[name].base_url, targets[name].redacted()) for name in requested),
+            target_config.skipped_sections,
+            state.redactor.redact,
+        )
+        collector = RunCollector(info, Path(config.getoption("--conformance-report-dir")))
         cleanup = config.getoption("--conformance-cleanup")
         enabled = cleanup == "on" or (cleanup == "auto" and not state.all_loopback())
         baseline = config.getoption("--conformance-baseline")
@@ -79,7 +88,7 @@ def pytest_configure(config: pytest.Config) -> None:
         collector.require_all_clauses = config.getoption("--conformance-require-all-clauses")
         if collector.update_baseline and baseline is None:
             raise pytest.UsageError("--conformance-baseline-update needs --conformance-baseline FILE")
-        config.pluginmanager.register(_ReportingPlugin(collector, enabled), "taskconform-reporting")
+        config.pluginmanager.register(_ReportingPlugin(collector, state, enabled), "taskconform-reporting")
     if _xdist_controller(config):
         _drawer(config, tests_here=False)
 
@@ -302,8 +311,10 @@ def _ended_early(session: pytest.Session, exitstatus: int) -> str | None:
 class _ReportingPlugin:
     """Controller-side: gathers every test's record and writes the reports when the session ends."""
 
-    def __init__(self, collector: RunCollector, cleanup: bool) -> None:
+    def __init__(self, collector: RunCollector, state: RunState, cleanup: bool) -> None:
         self.collector = collector
+        # For --cleanup, which needs the run's targets: the collector needs only the run's description.
+        self.state = state
         self.cleanup = cleanup
 
     def pytest_runtest_logreport(self, report: pytest.TestReport) -> None:
@@ -315,7 +326,7 @@ class _ReportingPlugin:
 
     def pytest_sessionfinish(self, session: pytest.Session, exitstatus: int) -> None:
         if self.cleanup:
-            self.collector.cleanup = self.collector.state.cleanup(self.collector.created())
+            self.collector.cleanup = self.state.cleanup(self.collector.created())
         report_dir = self.collector.finish(
             interrupted=exitstatus == pytest.ExitCode.INTERRUPTED,
             ended_early=_ended_early(session, exitstatus),

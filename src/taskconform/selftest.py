@@ -18,10 +18,10 @@ import sys
 import time
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import asdict, dataclass, field, replace
-from html import escape
 from pathlib import Path
 from typing import Any
 
+from .reports.pages import render_page
 from .runner import RunOptions, run
 from .sandbox.faults import ALL_VENDORS, check_names, load_faults, load_variations, variation_names
 
@@ -215,30 +215,15 @@ def _summary(
     }
 
 
+def _proven(summary: dict[str, Any]) -> bool:
+    """No survivor, no false alarm, no run that did not finish: the exit code and the page agree."""
+    return not (summary["survivors"] or summary["false_alarms"] or summary["incomplete"])
+
+
 def _render_html(summary: dict[str, Any], outcomes: list[Outcome]) -> str:
     caught = sorted({c for o in outcomes if o.variant.kind == "fault" for c in o.failing_clauses})
-    head = "".join(f"<th class=v>{escape(c)}</th>" for c in caught)
-    rows = []
-    for o in outcomes:
-        cells = "".join(
-            f"<td>{'●' if c == o.variant.clause else '○'}</td>" if c in o.failing_clauses else "<td></td>"
-            for c in caught
-        )
-        rows.append(
-            f"<tr class={o.result}><th>{escape(o.variant.name)}</th><td>{escape(o.variant.kind)}</td>"
-            f"<td>{escape(o.variant.clause)}</td><td>{escape(o.result)}</td>"
-            f"<td>{o.duration_s:.1f}s</td>{cells}</tr>"
-        )
-    facts = "".join(f"<li>{escape(k)}: {escape(str(v))}</li>" for k, v in summary.items())
-    return (
-        "<!doctype html><html lang=en><meta charset=utf-8><title>taskconform selftest</title>"
-        "<style>body{font:14px system-ui;margin:2em}table{border-collapse:collapse}"
-        "td,th{border:1px solid #ccc;padding:2px 6px}th.v{writing-mode:vertical-rl}"
-        ".survived,.false-alarm,.incomplete{background:#fdd}"
-        ".killed-by-other-clause{background:#ffd}</style>"
-        f"<h1>taskconform selftest</h1><ul>{facts}</ul><p>● caught by the clause it breaks, "
-        "○ caught by another clause</p><table><tr><th>variant</th><th>kind</th><th>clause broken</th>"
-        f"<th>result</th><th>time</th>{head}</tr>{''.join(rows)}</table></html>\n"
+    return render_page(
+        "selftest.html", summary=summary, outcomes=outcomes, caught=caught, proven=_proven(summary)
     )
 
 
@@ -279,5 +264,4 @@ def run_selftest(
     (report_dir / "selftest.json").write_text(json.dumps({"summary": summary, "runs": runs}, indent=2) + "\n")
     (report_dir / "selftest.html").write_text(_render_html(summary, outcomes))
     _print(summary, outcomes)
-    bad = summary["survivors"] or summary["false_alarms"] or summary["incomplete"]
-    return 1 if bad else 0
+    return 0 if _proven(summary) else 1

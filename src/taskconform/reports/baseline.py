@@ -6,12 +6,13 @@ messages, which change from run to run — so the file is stable under re-runs a
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+from dataclasses import replace
 from pathlib import Path
-from typing import Any
 
-__all__ = ["Identity", "compare", "failure_identities", "read_baseline", "write_baseline"]
+from .model import BaselineResult, Identity, VendorResult
 
-Identity = tuple[str, str, str]  # vendor, clause, check
+__all__ = ["compare", "failure_identities", "mark_known", "read_baseline", "write_baseline"]
 
 _HEADER = (
     "# taskconform baseline: accepted failures, one per line as `vendor clause check`.\n"
@@ -38,24 +39,44 @@ def write_baseline(path: Path, identities: set[Identity]) -> None:
     )
 
 
-def failure_identities(report: dict[str, Any]) -> set[Identity]:
+def failure_identities(vendors: Sequence[VendorResult]) -> set[Identity]:
     return {
-        (vendor["vendor"], clause["id"], failure["check"])
-        for vendor in report["vendors"]
-        for clause in vendor["clauses"]
-        for failure in clause["failures"]
+        failure.identity(vendor.vendor)
+        for vendor in vendors
+        for clause in vendor.clauses
+        for failure in clause.failures
     }
 
 
-def compare(report: dict[str, Any], baseline: set[Identity], source: str) -> dict[str, Any]:
+def compare(vendors: Sequence[VendorResult], baseline: set[Identity], source: str) -> BaselineResult:
     """Known, new and fixed failures; entries whose clause did not run this time are unverified."""
-    current = failure_identities(report)
-    verdicts = {(v["vendor"], c["id"]): c["verdict"] for v in report["vendors"] for c in v["clauses"]}
+    current = failure_identities(vendors)
+    verdicts = {(v.vendor, c.id): c.verdict for v in vendors for c in v.clauses}
     fixed = {entry for entry in baseline - current if verdicts.get(entry[:2]) in ("pass", "fail")}
-    return {
-        "file": source,
-        "known": [list(i) for i in sorted(current & baseline)],
-        "new": [list(i) for i in sorted(current - baseline)],
-        "fixed": [list(i) for i in sorted(fixed)],
-        "unverified": [list(i) for i in sorted(baseline - current - fixed)],
-    }
+    return BaselineResult(
+        file=source,
+        known=tuple(sorted(current & baseline)),
+        new=tuple(sorted(current - baseline)),
+        fixed=tuple(sorted(fixed)),
+        unverified=tuple(sorted(baseline - current - fixed)),
+    )
+
+
+def mark_known(vendors: Sequence[VendorResult], accepted: set[Identity]) -> tuple[VendorResult, ...]:
+    """The same results, each failure saying whether the baseline accepts it."""
+    return tuple(
+        replace(
+            vendor,
+            clauses=tuple(
+                replace(
+                    clause,
+                    failures=tuple(
+                        replace(failure, known=failure.identity(vendor.vendor) in accepted)
+                        for failure in clause.failures
+                    ),
+                )
+                for clause in vendor.clauses
+            ),
+        )
+        for vendor in vendors
+    )

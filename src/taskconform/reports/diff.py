@@ -1,11 +1,16 @@
-"""``taskconform diff OLD NEW``: what newly fails, what was fixed, what still fails, what no longer runs."""
+"""``taskconform diff OLD NEW``: what newly fails, what was fixed, what still fails, what no longer runs.
+
+It reads only what every version of report.json holds (run id, verdicts, clause ids and rules), so
+a run can be compared with one written by an older taskconform.
+"""
 
 from __future__ import annotations
 
 import json
-from html import escape
 from pathlib import Path
 from typing import Any
+
+from .pages import render_page
 
 __all__ = ["compare_reports", "diff_reports", "render_markdown"]
 
@@ -66,23 +71,6 @@ def render_markdown(
     return "\n".join(lines)
 
 
-def _render_html(markdown: str) -> str:
-    body = []
-    for line in markdown.splitlines():
-        if line.startswith("# "):
-            body.append(f"<h1>{escape(line[2:])}</h1>")
-        elif line.startswith("## "):
-            body.append(f"<h2>{escape(line[3:])}</h2>")
-        elif line.startswith("- "):
-            body.append(f"<li>{escape(line[2:]).replace('`', '')}</li>")
-        elif line:
-            body.append(f"<p>{escape(line)}</p>")
-    return (
-        "<!doctype html><html lang=en><meta charset=utf-8><title>taskconform diff</title>"
-        "<style>body{font:15px system-ui;margin:2em;max-width:60em}</style>" + "".join(body) + "</html>\n"
-    )
-
-
 def diff_reports(old_path: Path, new_path: Path, out: Path | None = None) -> int:
     try:
         old, new = (json.loads(p.read_text(encoding="utf-8")) for p in (old_path, new_path))
@@ -94,7 +82,9 @@ def diff_reports(old_path: Path, new_path: Path, out: Path | None = None) -> int
     out = out or new_path.parent
     out.mkdir(parents=True, exist_ok=True)
     (out / "diff.md").write_text(markdown, encoding="utf-8")
-    (out / "diff.html").write_text(_render_html(markdown), encoding="utf-8")
+    (out / "diff.html").write_text(
+        render_page("diff.html", old=old, new=new, changes=changes, sections=_SECTIONS), encoding="utf-8"
+    )
     (out / "diff.json").write_text(json.dumps(changes, indent=2) + "\n", encoding="utf-8")
     print(markdown)
     return 0

@@ -1,4 +1,8 @@
-"""The Markdown a release manager reads: a run's summary (for a CI job summary) and a run-to-run diff."""
+"""A run's summary in Markdown, for a CI job summary (``taskconform run --summary FILE``).
+
+The runner renders it from report.json, the file the suite's process hands on, with a pointer to the
+certification page; ``taskconform diff`` writes its own Markdown.
+"""
 
 from __future__ import annotations
 
@@ -12,9 +16,9 @@ def _cell(text: Any) -> str:
     return str(text).replace("|", "\\|").replace("\n", " ")
 
 
-def render_summary(report: dict[str, Any], html: Path | None = None) -> str:
+def render_summary(report: dict[str, Any], html: Path) -> str:
     lines = [
-        f"## taskconform: {report['verdict']} (gate {report.get('gate', '?')})",
+        f"## taskconform: {report['verdict']} (gate {report['gate']})",
         "",
         f"Run `{report['run_id']}`, profile `{report['profile']}`, suite {report['suite_version']}, "
         f"{report['duration_s']} s.",
@@ -25,27 +29,26 @@ def render_summary(report: dict[str, Any], html: Path | None = None) -> str:
     for vendor in report["vendors"]:
         counts = vendor["summary"]
         lines.append(f"| {vendor['vendor']} | {counts['pass']} | {counts['fail']} | {counts['not-run']} |")
-    failing = [(v["vendor"], c) for v in report["vendors"] for c in v["clauses"] if c["verdict"] == "fail"]
+    failing = [c for v in report["vendors"] for c in v["clauses"] if c["verdict"] == "fail"]
     if failing:
         lines += ["", "| failing clause | rule | known |", "|---|---|---|"]
-        for _, clause in failing:
-            known = all(f.get("known") for f in clause["failures"])
+        for clause in failing:
+            known = all(f["known"] for f in clause["failures"])
             lines.append(f"| `{clause['id']}` | {_cell(clause['rule'])} | {'yes' if known else '**new**'} |")
-    if report.get("baseline"):
+    if report["baseline"]:
         baseline = report["baseline"]
         lines += [
             "",
             f"Baseline `{baseline['file']}`: {len(baseline['known'])} known, "
             f"{len(baseline['new'])} new, {len(baseline['fixed'])} fixed.",
         ]
-    not_run = [(v["vendor"], c) for v in report["vendors"] for c in v["clauses"] if c["verdict"] == "not-run"]
+    not_run = [c for v in report["vendors"] for c in v["clauses"] if c["verdict"] == "not-run"]
     if not_run:
         lines += ["", "| clause not run | why |", "|---|---|"]
-        lines += [f"| `{clause['id']}` | {_cell(clause['not_run_reason'])} |" for _, clause in not_run]
-    if report.get("incomplete_reason"):
+        lines += [f"| `{clause['id']}` | {_cell(clause['not_run_reason'])} |" for clause in not_run]
+    if report["incomplete_reason"]:
         lines += ["", f"**Incomplete:** {_cell(report['incomplete_reason'])}"]
-    if report.get("gate_reason"):
+    if report["gate_reason"]:
         lines += ["", f"**Gate failed:** {_cell(report['gate_reason'])}"]
-    if html is not None:
-        lines += ["", f"Certification report: `{html}`"]
+    lines += ["", f"Certification report: `{html}`"]
     return "\n".join(lines) + "\n\n"
