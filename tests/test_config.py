@@ -8,7 +8,7 @@ import pytest
 
 from taskconform.config import load_config, parse_config
 from taskconform.errors import ConfigError
-from taskconform.vendors import KNOWN_VENDORS, vendor_sections
+from taskconform.vendors import vendor_sections
 
 GOOD = """
 [superfone]
@@ -23,7 +23,7 @@ ENV = {"SF_API_KEY": "k-123"}
 def _load(tmp_path: Path, text: str, env: dict[str, str] | None = None):
     path = tmp_path / "target.toml"
     path.write_text(text, encoding="utf-8")
-    return load_config(path, vendor_sections(), KNOWN_VENDORS, ENV if env is None else env)
+    return load_config(path, vendor_sections(), ENV if env is None else env)
 
 
 def test_a_good_config_is_parsed_and_keeps_the_key_out_of_its_redacted_form(tmp_path: Path) -> None:
@@ -37,13 +37,6 @@ def test_a_good_config_is_parsed_and_keeps_the_key_out_of_its_redacted_form(tmp_
     assert target.secret("api_key_env") == "k-123"
     assert "k-123" not in repr(target) and "k-123" not in str(target.redacted())
     assert config.secret_values() == {"k-123": "SF_API_KEY"}
-
-
-def test_sections_of_vendors_not_tested_yet_are_reported_and_skipped(tmp_path: Path) -> None:
-    path = tmp_path / "target.toml"
-    path.write_text(GOOD + '\n[futurevendor]\nbase_url = "https://x"\n', encoding="utf-8")
-    config = load_config(path, vendor_sections(), ("futurevendor",), ENV)
-    assert config.skipped_sections == ("futurevendor",)
 
 
 BAD = [

@@ -206,7 +206,6 @@ def sample_report() -> Report:
         verdict="violations",
         incomplete_reason=None,
         previous_report=None,
-        skipped_sections=(),
         summary=counts,
         tests=model.TestsSummary(3, 0, 1, 1.0, 0.1, {}, 0.0, ()),
         cleanup=None,

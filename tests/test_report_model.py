@@ -81,7 +81,6 @@ def _collector(tmp_path: Path, *test_records: records.TestRecord) -> RunCollecto
         run_id="20260101T000000Z-0001",
         profile="quick",
         vendors=(records.VendorInfo("superfone", "http://127.0.0.1:9/superfone", {"base_url": "x"}),),
-        skipped_sections=("futurevendor",),
         redact=lambda text: text.replace(SECRET, "***"),
     )
     collector = RunCollector(info, tmp_path / "reports")

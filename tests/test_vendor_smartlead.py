@@ -19,7 +19,7 @@ from taskconform.errors import ConfigError
 from taskconform.findings import Verification
 from taskconform.redaction import Redactor
 from taskconform.target import Target, WorkerSlot
-from taskconform.vendors import KNOWN_VENDORS, VENDORS, vendor_sections
+from taskconform.vendors import VENDORS, vendor_sections
 from taskconform.vendors.smartlead import SMARTLEAD
 from taskconform.vendors.smartlead.api import confine, create_task
 from taskconform.vendors.smartlead.checks import (
@@ -59,9 +59,7 @@ def _target(handler: Any = None, slot: WorkerSlot = FIRST_WORKER) -> Target:
 
 
 def test_the_documented_section_parses() -> None:
-    config = parse_config(
-        tomllib.loads(SECTION), vendor_sections(), KNOWN_VENDORS, environ={"SMARTLEAD_API_KEY": KEY}
-    )
+    config = parse_config(tomllib.loads(SECTION), vendor_sections(), environ={"SMARTLEAD_API_KEY": KEY})
     target = config.vendors["smartlead"]
     assert target.base_url == "https://staging.example.com/smartlead"
     assert dict(target.options) == {"api_key_env": "SMARTLEAD_API_KEY", "email_lead_map_ids": (2433664091,)}
@@ -69,9 +67,8 @@ def test_the_documented_section_parses() -> None:
     assert KEY not in str(target.redacted())
 
 
-def test_smartlead_is_tested_not_skipped() -> None:
+def test_the_registry_finds_smartlead() -> None:
     assert VENDORS["smartlead"] is SMARTLEAD
-    assert "smartlead" not in KNOWN_VENDORS
 
 
 @pytest.mark.parametrize(
@@ -88,9 +85,7 @@ def test_smartlead_is_tested_not_skipped() -> None:
 )
 def test_a_bad_section_is_refused(text: str, message: str) -> None:
     with pytest.raises(ConfigError, match=message):
-        parse_config(
-            tomllib.loads(text), vendor_sections(), KNOWN_VENDORS, environ={"SMARTLEAD_API_KEY": KEY}
-        )
+        parse_config(tomllib.loads(text), vendor_sections(), environ={"SMARTLEAD_API_KEY": KEY})
 
 
 def test_workers_share_the_ids_and_only_the_own_pool_exists() -> None:

@@ -208,7 +208,6 @@ RUN_SECTION: Mapping[str, FieldSpec] = {
 class TargetConfig:
     vendors: Mapping[str, VendorTarget]
     run: RunSettings
-    skipped_sections: tuple[str, ...] = ()
     source: str = "<memory>"
 
     def secret_values(self) -> dict[str, str]:
@@ -270,14 +269,12 @@ def _parse_vendor(vendor: str, raw: Any, spec: SectionSpec, environ: Mapping[str
 def parse_config(
     document: Mapping[str, Any],
     sections: Mapping[str, SectionSpec],
-    known_vendors: tuple[str, ...] = (),
     environ: Mapping[str, str] | None = None,
     source: str = "<memory>",
 ) -> TargetConfig:
-    """Validate a parsed TOML document; ``known_vendors`` are vendors this version cannot test yet."""
+    """Validate a parsed TOML document."""
     environ = os.environ if environ is None else environ
     vendors: dict[str, VendorTarget] = {}
-    skipped: list[str] = []
     run = RunSettings()
     for name, raw in document.items():
         if name == "run":
@@ -286,21 +283,18 @@ def parse_config(
             run = RunSettings(**_parse_fields("run", raw, RUN_SECTION))
         elif name in sections:
             vendors[name] = _parse_vendor(name, raw, sections[name], environ)
-        elif name in known_vendors:
-            skipped.append(name)
         else:
             raise ConfigError(
                 f"unknown section [{name}]; sections are [run] and the vendors {', '.join(sorted(sections))}"
             )
     if not vendors:
         raise ConfigError(f"{source} configures no vendor; add a section such as [{next(iter(sections))}]")
-    return TargetConfig(vendors=vendors, run=run, skipped_sections=tuple(skipped), source=source)
+    return TargetConfig(vendors=vendors, run=run, source=source)
 
 
 def load_config(
     path: Path,
     sections: Mapping[str, SectionSpec],
-    known_vendors: tuple[str, ...] = (),
     environ: Mapping[str, str] | None = None,
 ) -> TargetConfig:
     try:
@@ -317,4 +311,4 @@ def load_config(
         document = tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
         raise ConfigError(f"config file {path} is not valid TOML ({exc}); fix the syntax") from None
-    return parse_config(document, sections, known_vendors, environ, source=str(path))
+    return parse_config(document, sections, environ, source=str(path))

@@ -31,7 +31,7 @@ from .reports.writer import RunCollector, new_run_id
 from .run_options import add_to_pytest
 from .session import RunState
 from .target import Target
-from .vendors import KNOWN_VENDORS, VENDORS, vendor_sections
+from .vendors import VENDORS, vendor_sections
 
 __all__ = ["RUN_STATE"]
 
@@ -57,7 +57,7 @@ def pytest_configure(config: pytest.Config) -> None:
         return
     _keep_hypothesis_files_out_of_the_working_directory()
     try:
-        target_config = load_config(Path(path), vendor_sections(), KNOWN_VENDORS)
+        target_config = load_config(Path(path), vendor_sections())
     except ConfigError as exc:
         raise pytest.UsageError(str(exc)) from None
     requested = tuple(config.getoption("--conformance-vendor")) or tuple(target_config.vendors)
@@ -76,7 +76,6 @@ def pytest_configure(config: pytest.Config) -> None:
             run_id,
             profile.name,
             tuple(VendorInfo(name, targets[name].base_url, targets[name].redacted()) for name in requested),
-            target_config.skipped_sections,
             state.redactor.redact,
         )
         collector = RunCollector(info, Path(config.getoption("--conformance-report-dir")))

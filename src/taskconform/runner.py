@@ -31,7 +31,7 @@ from .reports.markdown import render_summary
 from .reports.writer import new_run_id
 from .run_options import pytest_args
 from .target import Target, WorkerSlot
-from .vendors import KNOWN_VENDORS, VENDORS, vendor_sections
+from .vendors import VENDORS, vendor_sections
 
 __all__ = ["EXIT_CONFORMS", "EXIT_INFRASTRUCTURE", "EXIT_USAGE", "EXIT_VIOLATIONS", "RunOptions", "run"]
 
@@ -255,10 +255,8 @@ def _planning_target(config: TargetConfig, name: str, redactor: Redactor) -> Tar
 
 
 def _execute(options: RunOptions, config_path: Path, env: dict[str, str]) -> int:
-    config = load_config(config_path, vendor_sections(), KNOWN_VENDORS, env)
+    config = load_config(config_path, vendor_sections(), env)
     vendors = _selected(config, options.only)
-    for section in config.skipped_sections:
-        print(f"taskconform: [{section}] is not tested by this version; skipped")
     _refuse_production(config, vendors, options.allow_production_writes)
     _check_reachable(config, vendors)
     redactor = Redactor(config.secret_values())

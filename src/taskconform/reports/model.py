@@ -37,7 +37,7 @@ __all__ = [
 ]
 
 # 3: a failure's ``known`` is always present (null without a baseline).
-SCHEMA_VERSION = 3
+SCHEMA_VERSION = 4
 
 Verdict = Literal["pass", "fail", "not-run"]
 RunVerdict = Literal["conforms", "violations", "incomplete"]
@@ -192,7 +192,6 @@ class Report:
     incomplete_reason: str | None
     # Relative link to the previous run's report.html in the same report directory.
     previous_report: str | None
-    skipped_sections: tuple[str, ...]
     summary: Counts
     tests: TestsSummary
     # None: cleanup was off.

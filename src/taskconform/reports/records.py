@@ -56,7 +56,5 @@ class RunInfo:
     profile: str
     # The vendors under test, in the order they are reported.
     vendors: tuple[VendorInfo, ...]
-    # Configuration sections this version does not test (reported, never silently dropped).
-    skipped_sections: tuple[str, ...]
     # Applied to every file written: no key reaches a report, whatever a response echoed.
     redact: Callable[[str], str]

@@ -14,7 +14,7 @@ from collections.abc import Iterable, Mapping
 from ..config import SectionSpec
 from ..target import Vendor
 
-__all__ = ["KNOWN_VENDORS", "VENDORS", "registry", "vendor_sections"]
+__all__ = ["VENDORS", "registry", "vendor_sections"]
 
 
 def registry(vendors: Iterable[Vendor]) -> dict[str, Vendor]:
@@ -38,8 +38,6 @@ def _packages() -> list[Vendor]:
 
 
 VENDORS: Mapping[str, Vendor] = registry(_packages())
-# Vendors whose config sections are recognised but not tested by this version: reported and skipped.
-KNOWN_VENDORS: tuple[str, ...] = ()
 
 
 def vendor_sections() -> dict[str, SectionSpec]:
