@@ -41,8 +41,8 @@ import yaml
 from taskconform.profiles import PROFILES
 from taskconform.resources import spec_path
 from taskconform.sandbox import DEFAULT_KEYS, SandboxOptions, create_app
-from taskconform.sandbox.app import VENDORS as SANDBOX_VENDORS
 from taskconform.sandbox.faults import load_faults
+from taskconform.sandbox.registry import VENDORS as SANDBOX_VENDORS
 from taskconform.sandbox.target_config import sandbox_key_env, sandbox_target_toml
 from taskconform.vendors import VENDORS
 

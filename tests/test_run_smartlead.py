@@ -15,7 +15,7 @@ from pathlib import Path
 from urllib.parse import quote, quote_plus
 
 from taskconform.catalogue import load_catalogue
-from taskconform.sandbox.smartlead import SMARTLEAD_SANDBOX
+from taskconform.sandbox.smartlead import SANDBOX as SMARTLEAD_SANDBOX
 
 from .conftest import run_suite_as_plain_pytest, run_taskconform, start_sandbox
 

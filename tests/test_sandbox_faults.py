@@ -15,20 +15,17 @@ import threading
 import time
 from concurrent.futures import ThreadPoolExecutor
 from datetime import timedelta
-from pathlib import Path
 from typing import Any
 
 import pytest
 import yaml
 
-import taskconform.sandbox.app
-import taskconform.sandbox.leadlex
-import taskconform.sandbox.smartlead
-import taskconform.sandbox.superfone
 from taskconform.catalogue import load_catalogue
 from taskconform.resources import contract_path
 from taskconform.sandbox import SandboxOptions
 from taskconform.sandbox.faults import ALL_VENDORS, load_faults, load_variations
+from taskconform.sandbox.middleware import MIDDLEWARE_VARIATIONS
+from taskconform.sandbox.registry import VENDORS
 
 from .sandbox_harness import Build, CaseRegistry, Scenario, outcome, sandbox_fixtures
 from .test_sandbox_superfone import (
@@ -55,12 +52,6 @@ from .test_sandbox_superfone import (
 
 TEN_BEFORE_DUE = "2026-05-20T14:50:00.000Z"
 MISSING_LEAD = 999_999_999
-VENDOR_MODULES = {
-    "superfone": taskconform.sandbox.superfone,
-    "leadlex": taskconform.sandbox.leadlex,
-    "smartlead": taskconform.sandbox.smartlead,
-    ALL_VENDORS: taskconform.sandbox.app,
-}
 
 NOT_AVAILABLE = 'type "{}" is not available for creation.'
 ALLOWED = " Allowed: FOLLOW_UP_CALL, FIRST_CALL, CALLBACK_REQUEST, SITE_VISIT, REMINDER, BOOKING"
@@ -1006,14 +997,20 @@ def test_variation_says_why_it_is_allowed(entry: Any) -> None:
     assert entry.what.strip() and entry.allowed_by.strip()
 
 
-@pytest.mark.parametrize(
-    "entry", [*load_faults(), *load_variations()], ids=lambda entry: f"{entry.vendor}:{entry.name}"
-)
-def test_every_name_is_implemented_in_its_vendor_module(entry: Any) -> None:
-    """A misspelt name in the code would silently build a faithful sandbox; the HTTP cases catch the
-    behaviour, this catches the spelling with a clearer message."""
-    source = Path(VENDOR_MODULES[entry.vendor].__file__ or "").read_text(encoding="utf-8")
-    assert f'"{entry.name}"' in source
+def _catalogued(entries: Any, vendor: str) -> set[str]:
+    return {entry.name for entry in entries if entry.vendor == vendor}
+
+
+@pytest.mark.parametrize("vendor", VENDORS, ids=lambda vendor: vendor.name)
+def test_a_vendor_builds_exactly_its_catalogued_names(vendor: Any) -> None:
+    """A name only the catalogue knows would be refused; a name only the code knows, undocumented."""
+    assert vendor.deviations.fault_names == _catalogued(load_faults(), vendor.name)
+    assert vendor.deviations.variation_names == _catalogued(load_variations(), vendor.name)
+
+
+def test_every_vendor_variations_are_the_middleware() -> None:
+    assert set(MIDDLEWARE_VARIATIONS) == _catalogued(load_variations(), ALL_VENDORS)
+    assert not _catalogued(load_faults(), ALL_VENDORS)
 
 
 # --- Options ----------------------------------------------------------------------------------

@@ -1,4 +1,5 @@
-"""The LeadLex sandbox does what the vendor page says, and what ``leadlex.py`` lists as its choices.
+"""The LeadLex sandbox does what the vendor page says, and what ``contracts/leadlex.yaml`` gives as
+its choices.
 
 Source: ``contracts/seeds/003_37093ce25c986d01.txt`` (Create Task). Every test goes through real
 HTTP to a uvicorn server on loopback, as the suite itself does. Documented codes and the orphan
@@ -17,7 +18,7 @@ import pytest
 
 from taskconform.config import parse_config
 from taskconform.sandbox import DEFAULT_KEYS, SandboxOptions, create_app
-from taskconform.sandbox.leadlex import fuzzy_matches
+from taskconform.sandbox.leadlex.matching import fuzzy_matches
 from taskconform.sandbox.target_config import sandbox_key_env, sandbox_target_toml
 from taskconform.vendors import vendor_sections
 
@@ -28,7 +29,7 @@ NOW = datetime(2026, 5, 19, 8, 30, tzinfo=UTC)
 NOW_TEXT = "2026-05-19T08:30:00.000Z"
 TASKS = "/leadlex/v1/tasks"
 
-# Seeded records (see the module docstring of taskconform/sandbox/leadlex.py).
+# Seeded records (see the module docstring of taskconform/sandbox/leadlex/data.py).
 ANNA, LUKAS = "a1c00000-0000-4000-8000-000000000001", "a1c00000-0000-4000-8000-000000000002"
 GRETE = "a1c00000-0000-4000-8000-000000000007"
 HANS = ["a1c00000-0000-4000-8000-000000000008", "a1c00000-0000-4000-8000-000000000009"]

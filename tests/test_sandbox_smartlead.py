@@ -1,5 +1,5 @@
-"""The SmartLead sandbox does what the vendor page says, and what ``sandbox/smartlead.py`` lists as
-its choices.
+"""The SmartLead sandbox does what the vendor page says, and what the ``undocumented`` entries of
+``contracts/smartlead.yaml`` give as its choices.
 
 Source: ``contracts/seeds/004_e3a480ce000b28b6.txt``. Every test goes through real HTTP to a uvicorn
 server on loopback, as the suite itself will. Expected values are written out here, not imported from
@@ -18,7 +18,7 @@ import pytest
 from taskconform.config import parse_config
 from taskconform.sandbox import DEFAULT_KEYS, SandboxOptions, create_app
 from taskconform.sandbox.target_config import sandbox_key_env, sandbox_target_toml
-from taskconform.vendors import KNOWN_VENDORS, vendor_sections
+from taskconform.vendors import vendor_sections
 
 from .sandbox_harness import AppSlot, SandboxBase, sandbox_fixtures
 
@@ -104,7 +104,7 @@ def test_target_section_names_account_a_ids_and_parses() -> None:
     }
     env = sandbox_key_env(SandboxOptions().keys)
     assert env["SMARTLEAD_API_KEY"] == KEY_A and KEY_B not in env.values()
-    config = parse_config(tomllib.loads(toml), vendor_sections(), KNOWN_VENDORS, environ=env)
+    config = parse_config(tomllib.loads(toml), vendor_sections(), environ=env)
     assert config.vendors["smartlead"].secret("api_key_env") == KEY_A
 
 

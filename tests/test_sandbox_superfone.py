@@ -1,4 +1,5 @@
-"""The Superfone sandbox does what the vendor pages say, and what ``superfone.py`` lists as its choices.
+"""The Superfone sandbox does what the vendor pages say, and what ``contracts/superfone.yaml`` gives as
+its choices.
 
 Sources: ``contracts/seeds/000_4d6c4d035359b20d.txt`` (Create Task), ``001_4d090b8340652544.txt``
 (List Tasks), ``002_82226e53271469da.txt`` (Complete Task). Every test goes through real HTTP to a

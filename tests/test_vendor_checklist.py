@@ -42,7 +42,8 @@ def test_a_probe_for_every_documented_error_status(name: str) -> None:
         (operation_id, status)
         for operation_id, operation in load_spec_contract(vendor.spec_file).operations.items()
         for status in sorted(operation.messages)
-        if status.isdigit() and int(status) >= 400
+        if status.isdigit()
+        and int(status) >= 400
         and (operation_id, int(status)) not in probed
         and (operation_id, None) not in probed
     ]

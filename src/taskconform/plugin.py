@@ -109,7 +109,8 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
     if RUN_STATE not in config.stash:
         return
     selected = set(config.stash[RUN_STATE].selected)
-    keep, drop = [], []
+    keep: list[pytest.Item] = []
+    drop: list[pytest.Item] = []
     for item in items:
         marker = item.get_closest_marker("vendor")
         (keep if marker is None or marker.args[0] in selected else drop).append(item)
@@ -319,9 +320,9 @@ class _ReportingPlugin:
     def pytest_runtest_logreport(self, report: pytest.TestReport) -> None:
         for key, value in report.user_properties:
             if key == _RECORD_KEY:
-                self.collector.add(TestRecord.from_dict(json.loads(value)))
+                self.collector.add(TestRecord.from_dict(json.loads(str(value))))
             elif key == _COLLECTED_KEY:
-                self.collector.collected = json.loads(value)
+                self.collector.collected = json.loads(str(value))
 
     def pytest_sessionfinish(self, session: pytest.Session, exitstatus: int) -> None:
         if self.cleanup:

@@ -1,16 +1,18 @@
-"""HTTP plumbing every vendor sandbox shares: how an answer is rendered, and how wire values are read.
+"""What every vendor sandbox does the same way: how an answer is rendered, how wire values are read
+and written, and how new task ids are drawn.
 
 Each vendor sandbox raises ``Rejection`` for a documented (or chosen) error and ``Crash`` for a fault
 that answers 500; ``answering`` turns both, and a handler's data, into responses. What differs between
-vendors (error body shape, success envelope, status codes, messages, fault switches) stays in the
-vendor module and is passed in as functions, so the mechanism lives here once.
+vendors (error body shape, success envelope, status codes, messages) stays in the vendor's package and
+is passed in as functions, so the mechanism lives here once.
 """
 
 from __future__ import annotations
 
 import json
+import random
 import re
-from collections.abc import Awaitable, Callable, Mapping
+from collections.abc import Awaitable, Callable, Iterator, Mapping
 from datetime import UTC, datetime, timedelta, timezone
 from typing import NoReturn
 
@@ -25,13 +27,14 @@ __all__ = [
     "Handler",
     "Rejection",
     "answering",
-    "format_millisecond_z",
-    "format_utc_offset",
     "instant_from_parts",
     "is_blank",
     "parse_json",
     "parse_timestamp",
+    "random_task_ids",
+    "shortest_timespec",
     "to_millisecond",
+    "utc_iso",
 ]
 
 Handler = Callable[[Request], Awaitable[object]]
@@ -62,8 +65,8 @@ class AsciiJSONResponse(JSONResponse):
 class Rejection(Exception):
     """An error answer raised from validation; ``answering`` renders it with the vendor's error body.
 
-    ``code`` and ``extra`` are for a vendor whose error body says more than a message (LeadLex's
-    error code and candidate lists); the others leave them empty.
+    ``code`` and ``extra`` are for a vendor whose error body says more than a message (an error code,
+    candidate lists); the others leave them empty.
     """
 
     def __init__(self, status_code: int, message: str, *, code: str | None = None, **extra: object) -> None:
@@ -150,22 +153,26 @@ def instant_from_parts(
 
 def parse_timestamp(value: object, *, honour_offset: bool = True) -> datetime | None:
     """An aware UTC instant truncated to milliseconds, or None if ``value`` is not a string of the
-    form ``TIMESTAMP_PATTERN`` naming a real instant (Superfone and LeadLex accept the same forms)."""
+    form ``TIMESTAMP_PATTERN`` naming a real instant (the forms more than one vendor accepts)."""
     match = _TIMESTAMP.fullmatch(value) if isinstance(value, str) else None
     if match is None:
         return None
     return instant_from_parts(match.groupdict(), honour_offset=honour_offset)
 
 
-def format_millisecond_z(instant: datetime) -> str:
-    """UTC, milliseconds, ``Z`` (``2026-05-20T15:00:00.000Z``)."""
-    return instant.astimezone(UTC).replace(tzinfo=None).isoformat(timespec="milliseconds") + "Z"
-
-
-def format_utc_offset(instant: datetime) -> str:
-    """UTC as ``+00:00`` (``2026-05-20T15:00:00+00:00``), a millisecond fraction only if non-zero."""
+def utc_iso(instant: datetime, timespec: str = "milliseconds", *, zulu: bool = True) -> str:
+    """The instant in UTC, ISO 8601 to ``timespec``: with ``Z`` (``2026-05-20T15:00:00.000Z``, every
+    vendor's documented spelling) or, ``zulu=False``, with ``+00:00``."""
     utc = instant.astimezone(UTC)
-    return utc.isoformat(timespec="milliseconds" if utc.microsecond else "seconds")
+    if zulu:
+        return utc.replace(tzinfo=None).isoformat(timespec=timespec) + "Z"
+    return utc.isoformat(timespec=timespec)
+
+
+def shortest_timespec(instant: datetime) -> str:
+    """The ``timespec`` that writes the instant's fraction only as far as it has one."""
+    micro = instant.microsecond
+    return "seconds" if micro == 0 else "milliseconds" if micro % 1000 == 0 else "microseconds"
 
 
 def to_millisecond(instant: datetime) -> datetime:
@@ -175,3 +182,14 @@ def to_millisecond(instant: datetime) -> datetime:
     """
     aware = instant if instant.tzinfo is not None else instant.replace(tzinfo=UTC)
     return aware.astimezone(UTC).replace(microsecond=instant.microsecond // 1000 * 1000)
+
+
+def random_task_ids() -> Iterator[int]:
+    """Task ids of an allowed variation (``*-ids-large-random``): large, in no order, never reused."""
+    rng = random.Random()
+    used: set[int] = set()
+    while True:
+        candidate = rng.randrange(10**12, 10**15)
+        if candidate not in used:
+            used.add(candidate)
+            yield candidate

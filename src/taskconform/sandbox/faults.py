@@ -3,7 +3,8 @@
 ``contracts/faults.yaml`` lists deliberate deviations from the vendor documents, each breaking exactly
 one quoted sentence: a suite that is strong enough fails against every one of them.
 ``contracts/variations.yaml`` lists behaviour the documents allow or leave open: a correct suite passes
-against every one. The vendor modules implement the names; this module only reads and checks them.
+against every one. The vendor packages implement the names (``sandbox/<vendor>/faults.py``, and
+``middleware.py`` for the ``vendor: all`` variations); this module only reads the catalogues.
 """
 
 from __future__ import annotations
@@ -20,7 +21,6 @@ __all__ = [
     "Fault",
     "Variation",
     "check_names",
-    "fault_names",
     "load_faults",
     "load_variations",
     "variation_names",
@@ -64,16 +64,12 @@ def load_variations() -> tuple[Variation, ...]:
     return tuple(Variation(**entry) for entry in _entries("variations.yaml"))
 
 
-def fault_names() -> frozenset[str]:
-    return frozenset(fault.name for fault in load_faults())
-
-
 def variation_names() -> frozenset[str]:
     return frozenset(variation.name for variation in load_variations())
 
 
 def check_names(kind: str, names: Iterable[str], known: Iterable[str]) -> None:
-    """Refuse a name the catalogue does not list: a typo would otherwise build a faithful sandbox."""
+    """Refuse a name not ``known``: a typo would otherwise build a faithful sandbox (or run none)."""
     unknown = sorted(set(names) - set(known))
     if unknown:
         raise ValueError(

@@ -1,7 +1,8 @@
 """What a sandbox instance is built from: credentials, the clock, and the faults and variations it shows.
 
-Kept apart from the vendor modules so that every vendor reads the same options object and the app
-composition can stay vendor-neutral.
+Kept apart from the vendor packages so that every vendor reads the same options object and the app
+composition can stay vendor-neutral. A name no vendor implements is refused here, before any app is
+built: a typo would otherwise build a faithful sandbox.
 """
 
 from __future__ import annotations
@@ -10,18 +11,10 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 
-from taskconform.sandbox.faults import check_names, fault_names, variation_names
+from taskconform.sandbox.faults import check_names
+from taskconform.sandbox.registry import DEFAULT_KEYS, FAULT_NAMES, VARIATION_NAMES
 
 __all__ = ["DEFAULT_KEYS", "SandboxOptions", "utc_now"]
-
-# Not secrets: the sandbox's well-known keys, per vendor, in the order of that vendor's key roles
-# (Superfone: account A, account B), so a sandbox started by hand needs no configuration.
-DEFAULT_KEYS: Mapping[str, tuple[str, ...]] = {
-    "superfone": ("sf-sandbox-account-a", "sf-sandbox-account-b"),
-    "smartlead": ("sl-sandbox-account-a", "sl-sandbox-account-b"),
-    # LeadLex: workspace A with activities:write, workspace A without it, workspace B.
-    "leadlex": ("wbk_sandbox_workspace_a", "wbk_sandbox_workspace_a_readonly", "wbk_sandbox_workspace_b"),
-}
 
 
 def utc_now() -> datetime:
@@ -47,8 +40,8 @@ class SandboxOptions:
                 raise TypeError(f"faults and variations are collections of names, not the string {names!r}")
         object.__setattr__(self, "faults", frozenset(self.faults))
         object.__setattr__(self, "variations", frozenset(self.variations))
-        check_names("fault", self.faults, fault_names())
-        check_names("variation", self.variations, variation_names())
+        check_names("fault", self.faults, FAULT_NAMES)
+        check_names("variation", self.variations, VARIATION_NAMES)
         object.__setattr__(self, "keys", {**DEFAULT_KEYS, **self.keys})
         for vendor, keys in self.keys.items():
             # One key per role: if two matched, the second role (another account) would be unreachable.

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 
-from taskconform.sandbox.app import VENDORS
+from taskconform.sandbox.registry import VENDORS
 
 __all__ = ["sandbox_key_env", "sandbox_target_toml"]
 
