@@ -26,6 +26,20 @@ DISTINCTIVE_KEY = "sfk-Zq8rT2-distinctive-4471"
 FOREIGN_KEY = "sfk-foreign-account-9923"
 
 
+_TIERS = {"e2e": ("e2e",), "selftest": ("e2e", "slow")}
+_SLOW = {"test_typing.py"}
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """Markers by place: a test's directory says its tier (tests/README.md), so none is forgotten."""
+    for item in items:
+        path = Path(str(item.fspath))
+        for marker in _TIERS.get(path.parent.name, ()):
+            item.add_marker(marker)
+        if path.name in _SLOW:
+            item.add_marker("slow")
+
+
 def pytest_configure(config: pytest.Config) -> None:
     """Guard this process now, and every Python process started from here on through ``PYTHONPATH``
     (see ``loopback_site/sitecustomize.py``): all refusals go to one log the session reads."""

@@ -17,7 +17,7 @@ from urllib.parse import quote, quote_plus
 from taskconform.catalogue import load_catalogue
 from taskconform.sandbox.smartlead import SANDBOX as SMARTLEAD_SANDBOX
 
-from .conftest import run_suite_as_plain_pytest, run_taskconform, start_sandbox
+from ..conftest import run_suite_as_plain_pytest, run_taskconform, start_sandbox
 
 KEY_CORE = "Vx7Qp2"
 SMARTLEAD_KEY = f"slk-{KEY_CORE} +/=&%-distinctive"

@@ -20,7 +20,7 @@ from taskconform.reports import records
 from taskconform.reports.model import SCHEMA_VERSION
 from taskconform.reports.writer import RunCollector
 
-from .conftest import run_taskconform
+from ..conftest import run_taskconform
 
 SCHEMA = json.loads((files("taskconform.reports") / "schema" / "report.schema.json").read_text("utf-8"))
 VALIDATOR = jsonschema.Draft202012Validator(SCHEMA)

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from .conftest import (
+from ..conftest import (
     DISTINCTIVE_KEY,
     SandboxTarget,
     run_suite_as_plain_pytest,

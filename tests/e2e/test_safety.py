@@ -18,7 +18,7 @@ import pytest
 from taskconform.sandbox import DEFAULT_KEYS
 from taskconform.sandbox.target_config import sandbox_key_env, sandbox_target_toml
 
-from .conftest import DISTINCTIVE_KEY, run_suite_as_plain_pytest, run_taskconform, start_sandbox
+from ..conftest import DISTINCTIVE_KEY, run_suite_as_plain_pytest, run_taskconform, start_sandbox
 
 SECRET_SPELLINGS = {DISTINCTIVE_KEY, quote(DISTINCTIVE_KEY, safe=""), quote_plus(DISTINCTIVE_KEY)}
 

@@ -12,9 +12,9 @@ import pytest
 from taskconform.vendors import VENDORS
 from taskconform.vendors.superfone.api import DEFAULT_MISSING_LEAD
 
-from .conftest import SandboxTarget, run_taskconform, start_sandbox
+from ..conftest import SandboxTarget, run_taskconform, start_sandbox
 
-REPO = Path(__file__).resolve().parent.parent
+REPO = Path(__file__).resolve().parents[2]
 
 
 def _report(report_dir: Path) -> dict:

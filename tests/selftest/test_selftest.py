@@ -12,7 +12,7 @@ import pytest
 from taskconform.sandbox.faults import load_faults, load_variations
 from taskconform.selftest import Outcome, Variant, load_variants
 
-from .conftest import run_taskconform
+from ..conftest import run_taskconform
 
 
 def test_selftest_kills_every_fault_by_its_own_clause_without_false_alarms(tmp_path: Path) -> None:

@@ -16,9 +16,9 @@ from pathlib import Path
 import httpx
 import pytest
 
-from . import loopback_guard
-from .conftest import child_env
-from .loopback_guard import LOG_ENV, LoopbackGuardError, ViolationLog, is_loopback_host
+from .. import loopback_guard
+from ..conftest import child_env
+from ..loopback_guard import LOG_ENV, LoopbackGuardError, ViolationLog, is_loopback_host
 
 OFF_MACHINE = ("192.0.2.1", 80)
 # Run first in every child: one without the guard exits before it could send anything.

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from .conftest import run_taskconform
+from ..conftest import run_taskconform
 
 WHOLE_SECONDS = ("--only", "superfone", "--variation", "timestamps-whole-seconds", "--no-shrink")
 

@@ -12,9 +12,9 @@ from taskconform.catalogue import load_catalogue
 from taskconform.resources import contract_path, seed_path
 from taskconform.vendors import VENDORS
 
-from .conftest import SUITE_DIR
+from ..conftest import SUITE_DIR
 
-SHARED_SEEDS = Path(__file__).resolve().parents[2] / "shared" / "seeds"
+SHARED_SEEDS = Path(__file__).resolve().parents[3] / "shared" / "seeds"
 
 
 def _normalise(text: str) -> str:

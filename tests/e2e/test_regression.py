@@ -13,9 +13,9 @@ import yaml
 
 from taskconform.cli import _parser
 
-from .conftest import run_taskconform
+from ..conftest import run_taskconform
 
-EXAMPLE = Path(__file__).resolve().parents[1] / "examples" / "github-actions.yml"
+EXAMPLE = Path(__file__).resolve().parents[2] / "examples" / "github-actions.yml"
 
 
 def _run(tmp_path: Path, *faults: str, update: bool = False):
