@@ -75,6 +75,17 @@ class Exchange:
     def json(self) -> Any:
         return self.response.json_or_none()
 
+    @property
+    def succeeded(self) -> bool:
+        """Any 2xx: some documents give no success status of their own."""
+        return 200 <= self.status < 300
+
+    def data(self) -> dict[str, Any]:
+        """The object in the answer's ``data`` envelope (every vendor wraps its results so), or {}."""
+        body = self.json()
+        data = body.get("data") if isinstance(body, dict) else None
+        return data if isinstance(data, dict) else {}
+
     def request_line(self) -> str:
         return f"{self.request.method} {self.request.url}"
 

@@ -19,10 +19,8 @@ from taskconform.vendors.leadlex.api import (
     PRIORITIES,
     STATUSES,
     create_task,
-    is_success,
     linked_record,
     same_id,
-    task_of,
 )
 
 pytestmark = pytest.mark.vendor("leadlex")
@@ -41,12 +39,12 @@ def accepted(verify: Verification, clause: str, exchange: Exchange, what: str) -
     """The created task if the request was accepted, else a finding against ``clause``."""
     holds = verify.expect(
         clause,
-        is_success(exchange),
+        exchange.succeeded,
         f"a 2xx for {what}",
         f"{exchange.status} {exchange.response.text[:300]}",
         exchange,
     )
-    return task_of(exchange) if holds else None
+    return exchange.data() if holds else None
 
 
 def expect_sent_links(

@@ -17,7 +17,7 @@ import pytest
 from taskconform.contract import parse_instant
 from taskconform.findings import Verification
 from taskconform.target import Target
-from taskconform.vendors.leadlex.api import create_task, is_success, linked_record, same_date, task_of
+from taskconform.vendors.leadlex.api import create_task, linked_record, same_date
 
 pytestmark = pytest.mark.vendor("leadlex")
 
@@ -60,10 +60,10 @@ DUE_FORMS: dict[str, Callable[[datetime], str]] = {
 def test_a_due_date_as_yyyy_mm_dd_is_kept_as_that_date(target: Target, verify: Verification) -> None:
     due = (datetime.now(UTC) + timedelta(days=20)).date()
     exchange = create_task(target, verify, body_with(target, "due date only", due_date=due.isoformat()))
-    returned = task_of(exchange).get("due_date")
+    returned = exchange.data().get("due_date")
     verify.expect(
         "LL-CREATE-DUE-DATE-FORMATS",
-        is_success(exchange) and same_date(returned, due),
+        exchange.succeeded and same_date(returned, due),
         f"a 2xx and due_date on {due.isoformat()} (sent as YYYY-MM-DD)",
         f"{exchange.status} {returned!r}",
         exchange,
@@ -78,10 +78,10 @@ def test_a_due_date_as_an_iso_8601_timestamp_keeps_its_instant(
     due = now_whole_seconds() + timedelta(days=9, hours=3)
     text = DUE_FORMS[form](due)
     exchange = create_task(target, verify, body_with(target, f"due {form}", due_date=text))
-    returned = task_of(exchange).get("due_date")
+    returned = exchange.data().get("due_date")
     verify.expect(
         "LL-CREATE-DUE-DATE-FORMATS",
-        is_success(exchange) and parse_instant(returned) == due,
+        exchange.succeeded and parse_instant(returned) == due,
         f"a 2xx and due_date at {z(due)} (sent as {text})",
         f"{exchange.status} {returned!r}",
         exchange,
@@ -109,10 +109,10 @@ def test_a_created_date_inside_the_window_is_honoured(
     sent = now_whole_seconds() + offset
     text = spell(sent)
     exchange = create_task(target, verify, body_with(target, f"created {case}", created_date=text))
-    returned = task_of(exchange).get("created_date")
+    returned = exchange.data().get("created_date")
     verify.expect(
         "LL-CREATE-CREATED-DATE-HONOURED",
-        is_success(exchange) and parse_instant(returned) == sent,
+        exchange.succeeded and parse_instant(returned) == sent,
         f"a 2xx and created_date at {z(sent)} (sent as {text})",
         f"{exchange.status} {returned!r}",
         exchange,
@@ -141,11 +141,11 @@ def test_a_created_date_outside_the_window_or_absent_is_the_time_of_creation(
     before = datetime.now(UTC)
     exchange = create_task(target, verify, body_with(target, f"created {case}", **fields))
     after = datetime.now(UTC)
-    returned = task_of(exchange).get("created_date")
+    returned = exchange.data().get("created_date")
     created = parse_instant(returned)
     verify.expect(
         "LL-CREATE-CREATED-DATE-NOW",
-        is_success(exchange) and created is not None and before - tolerance <= created <= after + tolerance,
+        exchange.succeeded and created is not None and before - tolerance <= created <= after + tolerance,
         f"a 2xx and created_date now, {z(before)} ± {tolerance.total_seconds():g}s (sent: {sent or 'none'})",
         f"{exchange.status} {returned!r}",
         exchange,

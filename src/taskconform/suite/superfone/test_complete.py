@@ -15,7 +15,6 @@ from taskconform.vendors.superfone.model import LeadModel
 from taskconform.vendors.superfone.rules import (
     TaskRequest,
     expect_completed,
-    task_of,
     wait_for_the_next_second,
     whole_seconds_from_now,
 )
@@ -41,7 +40,7 @@ def test_complete_closes_the_most_recently_created_open_task(superfone: Target, 
     due = whole_seconds_from_now(timedelta(days=2))
     for task_type in ("FOLLOW_UP_CALL", "REMINDER"):
         exchange = create_task(superfone, verify, lead, TaskRequest(task_type, due).body())
-        model.create(task_type, task_of(exchange))
+        model.create(task_type, exchange.data())
         if task_type == "FOLLOW_UP_CALL":
             wait_for_the_next_second(model.tasks[-1].created_at)
     for _ in range(2):

@@ -14,9 +14,7 @@ from taskconform.vendors.superfone.api import TASK_TYPES, create_task, snapshot
 from taskconform.vendors.superfone.rules import (
     TaskRequest,
     expect_created_task,
-    is_success,
     iso,
-    task_of,
     whole_seconds_from_now,
 )
 
@@ -48,7 +46,7 @@ def create_and_check(
 ) -> dict[str, Any] | None:
     exchange = create_task(superfone, verify, lead, request.body())
     tolerance = timedelta(seconds=superfone.settings.clock_tolerance_s)
-    assignee = expected_assignee(superfone, lead, task_of(exchange) if is_success(exchange) else None)
+    assignee = expected_assignee(superfone, lead, exchange.data() if exchange.succeeded else None)
     return expect_created_task(verify, exchange, request, tolerance, assignee)
 
 
@@ -88,10 +86,10 @@ def test_due_date_keeps_its_instant_in_any_iso_spelling(
     else:
         text = iso(due).removesuffix("Z") + spelling
     exchange = create_task(superfone, verify, lead_of(superfone), {"type": "REMINDER", "due_date": text})
-    returned = task_of(exchange).get("due_date")
+    returned = exchange.data().get("due_date")
     verify.expect(
         "SF-CREATE-DUE-DATE-INSTANT",
-        is_success(exchange) and parse_instant(returned) == due,
+        exchange.succeeded and parse_instant(returned) == due,
         f"200 and due_date at {iso(due)} (sent as {text})",
         f"{exchange.status} {returned!r}",
         exchange,

@@ -16,17 +16,11 @@ from taskconform.vendors.superfone.listing import expect_listing
 from taskconform.vendors.superfone.model import LeadModel
 from taskconform.vendors.superfone.rules import (
     TaskRequest,
-    is_success,
-    task_of,
     wait_for_the_next_second,
     whole_seconds_from_now,
 )
 
 pytestmark = pytest.mark.vendor("superfone")
-
-
-def _page(exchange: Any) -> dict[str, Any]:
-    return task_of(exchange)
 
 
 def _page_of(model: LeadModel, rows: list[dict[str, Any]], offset: int, size: int) -> list[Any]:
@@ -53,10 +47,10 @@ def test_defaults_are_the_first_page_of_twenty(superfone: Target, verify: Verifi
     _ensure_tasks(superfone, verify, lead, 21)
     default = list_page(superfone, verify, lead)
     explicit = list_page(superfone, verify, lead, 1, 20)
-    data = _page(default)
+    data = default.data()
     rows = data.get("rows") or []
     ids = [row.get("id") for row in rows]
-    explicit_rows = _page(explicit).get("rows") or []
+    explicit_rows = explicit.data().get("rows") or []
     explicit_ids = _page_of(LeadModel.from_listing(lead, explicit_rows), rows, 0, 20)
     verify.expect(
         "SF-LIST-PAGE-FROM-ONE",
@@ -90,7 +84,7 @@ def test_every_page_size_slices_the_same_list(
         walked: list[Any] = []
         for page in range(1, pages + 1):
             exchange = list_page(superfone, verify, lead, page, size)
-            data = _page(exchange)
+            data = exchange.data()
             rows = data.get("rows") or []
             walked += [row.get("id") for row in rows]
             expected_ids = _page_of(model, rows, (page - 1) * size, size)
@@ -132,11 +126,11 @@ def test_list_is_newest_first_with_open_and_completed_tasks(superfone: Target, v
     due = whole_seconds_from_now(timedelta(days=2))
     for task_type in ("REMINDER", "FOLLOW_UP_CALL", "CALLBACK_REQUEST"):
         exchange = create_task(superfone, verify, lead, TaskRequest(task_type, due).body())
-        model.create(task_type, task_of(exchange))
+        model.create(task_type, exchange.data())
         if task_type == "REMINDER":
             wait_for_the_next_second(model.tasks[-1].created_at)
     completed = complete_task(superfone, verify, lead)
-    if is_success(completed):
-        model.complete(task_of(completed).get("id"))
+    if completed.succeeded:
+        model.complete(completed.data().get("id"))
     rows = list_tasks(superfone, verify, lead)
     expect_listing(verify, model, rows, (superfone.client.journal[-1],), "complete")

@@ -12,7 +12,7 @@ from taskconform.findings import Verification
 from taskconform.session import RunState
 from taskconform.target import Target
 from taskconform.vendors.superfone.api import NON_REMINDER_TYPES, complete_task, create_task, list_tasks
-from taskconform.vendors.superfone.rules import TaskRequest, is_success, task_of, whole_seconds_from_now
+from taskconform.vendors.superfone.rules import TaskRequest, whole_seconds_from_now
 
 pytestmark = pytest.mark.vendor("superfone")
 
@@ -23,7 +23,7 @@ def _statuses(superfone: Target, verify: Verification, lead: Any) -> dict[Any, A
 
 def _create(superfone: Target, verify: Verification, lead: Any, task_type: str) -> Any:
     due = whole_seconds_from_now(timedelta(days=2))
-    return task_of(create_task(superfone, verify, lead, TaskRequest(task_type, due).body())).get("id")
+    return create_task(superfone, verify, lead, TaskRequest(task_type, due).body()).data().get("id")
 
 
 @pytest.mark.clause("SF-CREATE-AUTOCLOSE", "SF-CREATE-REMINDER-INDEPENDENT")
@@ -98,7 +98,7 @@ def test_concurrent_completes_never_close_the_same_task_twice(
         }
         with ThreadPoolExecutor(max_workers=concurrency) as pool:
             answers = list(pool.map(lambda _: complete_task(superfone, verify, lead), range(concurrency)))
-        closed = [task_of(a).get("id") for a in answers if is_success(a)]
+        closed = [a.data().get("id") for a in answers if a.succeeded]
         verify.expect(
             "SF-COMPLETE-PERSISTED",
             len(closed) == len(set(closed)) == concurrency,

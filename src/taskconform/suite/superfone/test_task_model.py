@@ -30,7 +30,6 @@ from taskconform.vendors.superfone.rules import (
     TaskRequest,
     expect_completed,
     expect_created_task,
-    task_of,
     whole_seconds_from_now,
 )
 
@@ -72,7 +71,7 @@ class SuperfoneTaskMachine(RuleBasedStateMachine):
         return LeadModel.from_listing(lead, list_tasks(self.target, self.verify, lead))
 
     def still_agrees(self, model: LeadModel) -> bool:
-        data = task_of(list_page(self.target, self.verify, model.lead, 1, 20))
+        data = list_page(self.target, self.verify, model.lead, 1, 20).data()
         rows = data.get("rows") or []
         shown = [(row.get("id"), row.get("task_status")) for row in rows]
         expected = [(task.id, task.status) for task in model.newest_first(rows)[:20]]
@@ -160,7 +159,7 @@ class SuperfoneTaskMachine(RuleBasedStateMachine):
         page = 1
         while True:
             exchange = list_page(self.target, self.verify, lead, page, page_size)
-            data = task_of(exchange)
+            data = exchange.data()
             expect_page_arithmetic(self.verify, data, page, page_size, len(model.tasks), exchange)
             rows += data.get("rows") or []
             if page * page_size >= len(model.tasks) or not data.get("rows"):
@@ -176,7 +175,7 @@ class SuperfoneTaskMachine(RuleBasedStateMachine):
             return
         for lead, model in self.models.items():
             exchange = list_page(self.target, self.verify, lead, 1, 20)
-            data = task_of(exchange)
+            data = exchange.data()
             self.verify.expect(
                 "SF-LIST-PAGINATION",
                 data.get("total_items") == len(model.tasks),

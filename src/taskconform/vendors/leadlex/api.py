@@ -26,11 +26,9 @@ __all__ = [
     "STATUSES",
     "confine",
     "create_task",
-    "is_success",
     "linked_record",
     "same_date",
     "same_id",
-    "task_of",
 ]
 
 STATUSES = ("open", "in_progress", "completed")
@@ -136,16 +134,6 @@ def create_task(
     target: Target, verify: Verification, body: Any, *, key_option: str | None = None
 ) -> Exchange:
     return target.call(verify, "createTask", {}, json_body=body, key_option=key_option)
-
-
-def is_success(exchange: Exchange) -> bool:
-    return 200 <= exchange.status < 300
-
-
-def task_of(exchange: Exchange) -> dict[str, Any]:
-    body = exchange.json()
-    data = body.get("data") if isinstance(body, dict) else None
-    return data if isinstance(data, dict) else {}
 
 
 def same_id(returned: Any, sent: Any) -> bool:

@@ -70,7 +70,7 @@ def _is_number(value: Any) -> bool:
 
 def _created(ctx: ResponseContext) -> tuple[dict[str, Any], dict[str, Any]] | None:
     """(body sent, task answered) for a success answer to a JSON object body."""
-    if not 200 <= ctx.exchange.status < 300:
+    if not ctx.exchange.succeeded:
         return None
     sent = sent_body(ctx.exchange)
     answer = ctx.exchange.json()

@@ -94,7 +94,7 @@ def list_tasks(target: Target, verify: Verification, lead: Any, page_size: int =
     page = 1
     while True:
         exchange = list_page(target, verify, lead, page, page_size)
-        data = _data(exchange)
+        data = exchange.data()
         rows = data.get("rows") or []
         tasks += rows
         if not rows or page >= int(data.get("total_pages") or 0):
@@ -110,18 +110,12 @@ def complete_task(target: Target, verify: Verification, lead: Any) -> Exchange:
     return target.call(verify, "completeTask", {"lead_id": lead})
 
 
-def _data(exchange: Exchange) -> dict[str, Any]:
-    body = exchange.json()
-    data = body.get("data") if isinstance(body, dict) else None
-    return data if isinstance(data, dict) else {}
-
-
 def created_task(
     operation_id: str, exchange: Exchange, path_params: Mapping[str, Any]
 ) -> tuple[Any, Any] | None:
-    if operation_id != "createTask" or not 200 <= exchange.status < 300:
+    if operation_id != "createTask" or not exchange.succeeded:
         return None
-    task_id = _data(exchange).get("id")
+    task_id = exchange.data().get("id")
     return None if task_id is None else (path_params.get("lead_id"), task_id)
 
 
@@ -139,15 +133,15 @@ def cleanup(target: Target, verify: Verification, created: Mapping[Any, set[Any]
             if not open_tasks or not all(task_id in ids for task_id in closable):
                 break
             exchange = complete_task(target, verify, lead)
-            if _data(exchange).get("id") not in closable:
+            if exchange.data().get("id") not in closable:
                 break
-            closed[lead].append(_data(exchange).get("id"))
+            closed[lead].append(exchange.data().get("id"))
     return closed
 
 
 def snapshot(target: Target, verify: Verification, lead: Any) -> Any:
     """The newest page and the total: any created or completed task changes one of them."""
-    data = _data(list_page(target, verify, lead, 1, 20))
+    data = list_page(target, verify, lead, 1, 20).data()
     rows = [
         (row.get("id"), row.get("task_status")) for row in data.get("rows") or [] if isinstance(row, dict)
     ]

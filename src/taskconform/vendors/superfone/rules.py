@@ -23,9 +23,7 @@ __all__ = [
     "TaskRequest",
     "expect_completed",
     "expect_created_task",
-    "is_success",
     "iso",
-    "task_of",
     "wait_for_the_next_second",
     "whole_seconds_from_now",
 ]
@@ -77,16 +75,6 @@ class TaskRequest:
         return body
 
 
-def is_success(exchange: Exchange) -> bool:
-    return 200 <= exchange.status < 300
-
-
-def task_of(exchange: Exchange) -> dict[str, Any]:
-    body = exchange.json()
-    data = body.get("data") if isinstance(body, dict) else None
-    return data if isinstance(data, dict) else {}
-
-
 def expect_completed(
     verify: Verification, model: LeadModel, exchange: Exchange, *evidence: Exchange
 ) -> ModelTask | None:
@@ -103,7 +91,7 @@ def expect_completed(
             *evidence,
         )
         return None
-    closed = task_of(exchange)
+    closed = exchange.data()
     verify.expect(
         "SF-COMPLETE-RETURNS-CLOSED-TASK",
         exchange.status == 200 and closed.get("task_status") == "COMPLETE",
@@ -144,14 +132,14 @@ def expect_created_task(
     # Only SF-CREATE-SUCCESS-STATUS is about the exact code; the other clauses judge any created task.
     created = verify.expect(
         "SF-CREATE-TYPES-ACCEPTED",
-        is_success(exchange),
+        exchange.succeeded,
         f"type {request.type} accepted",
         exchange.status,
         exchange,
     )
     if not created:
         return None
-    task = task_of(exchange)
+    task = exchange.data()
     verify.expect(
         "SF-CREATE-TYPE-ECHO",
         task.get("type") == request.type,
