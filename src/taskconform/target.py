@@ -81,7 +81,6 @@ class Vendor:
     spec_file: str
     section: SectionSpec
     auth: AuthScheme
-    key_option: str
     # operationId -> response check -> clause id
     response_clauses: Mapping[str, Mapping[ResponseCheck, str]]
     # Rewrites a generated request (path and body) so fuzzing never reaches a record the config does
@@ -89,15 +88,18 @@ class Vendor:
     confine: Callable[[Target, Case[Any], Callable[[list[Any]], Any]], None]
     # The records of each kind: "own" (configured, this worker's share), "foreign" (another
     # account's), "missing" (absent); probes name them as "{own}", "{foreign}", "{missing}". A vendor
-    # may add kinds of its own (a second kind of parent record, a contact name...). Read through Target.pool.
+    # may add kinds of its own (a second kind of parent record, a contact name...). Read through
+    # Target.pool.
     pools: Mapping[str, Pool]
+    probes: tuple[Probe, ...]
+    # The config key naming the environment variable that holds the API key.
+    key_option: str = "api_key_env"
     # A read-only operation on one record (path parameter ``record_param``): proves a "missing" id
     # really is absent before anything is written to it. None where the API has no such read.
-    read_operation: str | None
-    record_param: str | None
+    read_operation: str | None = None
+    record_param: str | None = None
     # A cheap read of a record's state, to prove a rejected request wrote nothing (None: no read).
-    snapshot: Callable[[Target, Verification, Any], Any] | None
-    probes: tuple[Probe, ...] = field(default=())
+    snapshot: Callable[[Target, Verification, Any], Any] | None = None
     # (record, task id) when an answer shows a task was created; None where tasks cannot be closed again.
     created_task: Callable[[str, Exchange, Mapping[str, Any]], tuple[Any, Any] | None] | None = None
     # Closes what the run created and left open; returns what it closed, per record. None: not possible.

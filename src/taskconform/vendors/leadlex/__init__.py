@@ -28,13 +28,9 @@ LEADLEX = Vendor(
     spec_file="leadlex-tasks.openapi.yaml",
     section=SECTION,
     auth=AuthScheme(location="header", name="Authorization", prefix="Bearer "),
-    key_option="api_key_env",
     response_clauses=RESPONSE_CLAUSES,
     confine=confine,
     pools=POOLS,
-    read_operation=None,
-    record_param=None,
-    snapshot=None,
     probes=PROBES,
 )
 

@@ -34,13 +34,9 @@ SMARTLEAD = Vendor(
     spec_file="smartlead-tasks.openapi.yaml",
     section=SECTION,
     auth=AuthScheme(location="query", name="api_key"),
-    key_option="api_key_env",
     response_clauses=RESPONSE_CLAUSES,
     confine=confine,
     pools=POOLS,
-    read_operation=None,
-    record_param=None,
-    snapshot=None,
     probes=PROBES,
 )
 

@@ -21,7 +21,6 @@ SUPERFONE = Vendor(
     spec_file="superfone-tasks.openapi.yaml",
     section=SECTION,
     auth=AuthScheme(location="header", name="x-api-key"),
-    key_option="api_key_env",
     response_clauses=RESPONSE_CLAUSES,
     confine=confine,
     record_param="lead_id",
