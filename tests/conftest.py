@@ -17,9 +17,10 @@ import pytest
 from taskconform.sandbox import SandboxOptions, create_app, serve_in_thread
 from taskconform.sandbox.target_config import sandbox_key_env, sandbox_target_toml
 
-from .loopback_guard import LOG_ENV, ViolationLog, install
+from .loopback_guard import LOG_ENV, Guard, ViolationLog, install
 
 LOOPBACK_SITE = Path(__file__).resolve().parent / "loopback_site"
+GUARD = pytest.StashKey[Guard]()
 GUARD_LOG = pytest.StashKey[ViolationLog]()
 SUITE_DIR = Path(__import__("taskconform.suite", fromlist=["suite"]).__file__).parent
 DISTINCTIVE_KEY = "sfk-Zq8rT2-distinctive-4471"
@@ -49,7 +50,7 @@ def pytest_configure(config: pytest.Config) -> None:
     os.environ["PYTHONPATH"] = os.pathsep.join(
         filter(None, [str(LOOPBACK_SITE), os.environ.get("PYTHONPATH")])
     )
-    install(log)
+    config.stash[GUARD] = install(log)
     config.stash[GUARD_LOG] = ViolationLog(log)
 
 
@@ -61,6 +62,18 @@ def _no_test_leaves_loopback(request: pytest.FixtureRequest) -> Iterator[None]:
     violations = request.config.stash[GUARD_LOG].take_new()
     if violations:
         pytest.fail("reached for a non-loopback address:\n" + "\n".join(violations), pytrace=False)
+
+
+@pytest.fixture
+def tripwire(request: pytest.FixtureRequest) -> Iterator[None]:
+    """For proofs that aim off this machine: no real socket function is reached while it holds."""
+    guard = request.config.stash[GUARD]
+    real = guard.real
+    guard.tripwire()
+    try:
+        yield
+    finally:
+        guard.real = real
 
 
 @pytest.fixture

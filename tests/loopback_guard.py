@@ -10,6 +10,10 @@ The test session installs it in its own process (``tests/conftest.py``) and, thr
 may catch the error (the runner turns transport errors into "target unreachable", exit 3), so each
 refusal is also appended to the file named by ``$TASKCONFORM_LOOPBACK_GUARD_LOG``, which the
 session reads after every test. Children load this file by path, so it imports only the stdlib.
+
+The guard's own proofs aim at addresses off this machine; they run it over a tripwire
+(``$TASKCONFORM_LOOPBACK_GUARD_TRIPWIRE`` in a child, ``Guard.tripwire()`` in process), under which
+the real socket functions are never called, so even a broken guard could not send a packet.
 """
 
 from __future__ import annotations
@@ -22,14 +26,35 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-__all__ = ["LOG_ENV", "LoopbackGuardError", "ViolationLog", "install", "is_loopback_host"]
+__all__ = [
+    "LOG_ENV",
+    "TRIPWIRE_ENV",
+    "Guard",
+    "LoopbackGuardError",
+    "TripwireError",
+    "ViolationLog",
+    "install",
+    "is_loopback_host",
+]
 
 LOG_ENV = "TASKCONFORM_LOOPBACK_GUARD_LOG"
+TRIPWIRE_ENV = "TASKCONFORM_LOOPBACK_GUARD_TRIPWIRE"
 _INTERNET = (socket.AF_INET, socket.AF_INET6)
 
 
 class LoopbackGuardError(OSError):
     """An OSError, so it travels the paths a real network failure would; its message names the address."""
+
+
+class TripwireError(OSError):
+    """Raised instead of a real socket call under the tripwire: the guard let an attempt through."""
+
+
+def _tripwire(name: str) -> Callable[..., Any]:
+    def tripped(*args: Any, **kwargs: Any) -> Any:
+        raise TripwireError(f"taskconform tests: the loopback guard let {name}{args[-1:]!r} through")
+
+    return tripped
 
 
 def is_loopback_host(host: str | bytes | bytearray | None) -> bool:
@@ -48,11 +73,19 @@ def is_loopback_host(host: str | bytes | bytearray | None) -> bool:
     return address.is_loopback
 
 
-class _Guard:
-    """The refusals of one process, each recorded before it is raised."""
+class Guard:
+    """The refusals of one process, each recorded before it is raised.
+
+    ``real`` holds the socket functions a permitted call reaches; ``tripwire`` swaps them for
+    functions that raise, for proofs whose every attempt must be refused.
+    """
 
     def __init__(self, log: Path) -> None:
         self.log = log
+        self.real: dict[str, Callable[..., Any]] = {}
+
+    def tripwire(self) -> None:
+        self.real = {name: _tripwire(name) for name in self.real}
 
     def check(self, action: str, host: Any, address: object) -> None:
         if is_loopback_host(host):
@@ -69,33 +102,41 @@ class _Guard:
             self.check("connection to non-loopback address", address[0], address)
 
     def install(self) -> None:
-        connect, connect_ex, sendto = socket.socket.connect, socket.socket.connect_ex, socket.socket.sendto
-        create_connection, getaddrinfo = socket.create_connection, socket.getaddrinfo
+        self.real = {
+            "connect": socket.socket.connect,
+            "connect_ex": socket.socket.connect_ex,
+            "sendto": socket.socket.sendto,
+            "create_connection": socket.create_connection,
+            "getaddrinfo": socket.getaddrinfo,
+        }
+        for name in ("gethostbyname", "gethostbyname_ex", "gethostbyaddr"):
+            self.real[name] = getattr(socket, name)
 
         def guarded_connect(sock: socket.socket, address: Any) -> None:
             self.check_socket(sock, address)
-            connect(sock, address)
+            self.real["connect"](sock, address)
 
         def guarded_connect_ex(sock: socket.socket, address: Any) -> int:
             self.check_socket(sock, address)
-            return connect_ex(sock, address)
+            return int(self.real["connect_ex"](sock, address))
 
         def guarded_sendto(sock: socket.socket, data: Any, *flags_and_address: Any) -> int:
             self.check_socket(sock, flags_and_address[-1])
-            return sendto(sock, data, *flags_and_address)
+            return int(self.real["sendto"](sock, data, *flags_and_address))
 
         def guarded_create_connection(address: tuple[str, int], *args: Any, **kwargs: Any) -> socket.socket:
             self.check("connection to non-loopback address", address[0], address)
-            return create_connection(address, *args, **kwargs)
+            connection: socket.socket = self.real["create_connection"](address, *args, **kwargs)
+            return connection
 
         def guarded_getaddrinfo(host: Any, *args: Any, **kwargs: Any) -> Any:
             self.check("resolving non-loopback name", host, host)
-            return getaddrinfo(host, *args, **kwargs)
+            return self.real["getaddrinfo"](host, *args, **kwargs)
 
-        def guarded_name_lookup(lookup: Callable[[str], Any]) -> Callable[[str], Any]:
-            def guarded(name: str) -> Any:
-                self.check("resolving non-loopback name", name, name)
-                return lookup(name)
+        def guarded_name_lookup(name: str) -> Callable[[str], Any]:
+            def guarded(host: str) -> Any:
+                self.check("resolving non-loopback name", host, host)
+                return self.real[name](host)
 
             return guarded
 
@@ -104,14 +145,19 @@ class _Guard:
         socket.socket.sendto = guarded_sendto  # type: ignore[method-assign,assignment]
         socket.create_connection = guarded_create_connection  # type: ignore[assignment]
         socket.getaddrinfo = guarded_getaddrinfo
-        socket.gethostbyname = guarded_name_lookup(socket.gethostbyname)
-        socket.gethostbyname_ex = guarded_name_lookup(socket.gethostbyname_ex)
-        socket.gethostbyaddr = guarded_name_lookup(socket.gethostbyaddr)
+        socket.gethostbyname = guarded_name_lookup("gethostbyname")
+        socket.gethostbyname_ex = guarded_name_lookup("gethostbyname_ex")
+        socket.gethostbyaddr = guarded_name_lookup("gethostbyaddr")
 
 
-def install(log: Path) -> None:
-    """Guard this process's socket module; refusals are appended to ``log``."""
-    _Guard(log).install()
+def install(log: Path) -> Guard:
+    """Guard this process's socket module; refusals are appended to ``log``. Under
+    ``$TASKCONFORM_LOOPBACK_GUARD_TRIPWIRE`` no real socket function is ever reached."""
+    guard = Guard(log)
+    guard.install()
+    if os.environ.get(TRIPWIRE_ENV):
+        guard.tripwire()
+    return guard
 
 
 class ViolationLog:

@@ -19,6 +19,7 @@ from taskconform.sandbox import DEFAULT_KEYS
 from taskconform.sandbox.target_config import sandbox_key_env, sandbox_target_toml
 
 from ..conftest import DISTINCTIVE_KEY, run_suite_as_plain_pytest, run_taskconform, start_sandbox
+from ..loopback_guard import TRIPWIRE_ENV
 
 SECRET_SPELLINGS = {DISTINCTIVE_KEY, quote(DISTINCTIVE_KEY, safe=""), quote_plus(DISTINCTIVE_KEY)}
 
@@ -65,13 +66,16 @@ def test_no_key_in_any_output_even_when_the_target_echoes_it(tmp_path: Path) -> 
 
 
 def test_a_documented_production_host_is_refused_without_the_explicit_flag(tmp_path: Path) -> None:
-    """Refused before anything is sent: were it not, the loopback guard would fail this test."""
+    """Refused before anything is resolved or sent: the run goes over the loopback guard's tripwire,
+    under which no real socket function is called."""
     config = tmp_path / "t.toml"
     config.write_text(
         '[superfone]\nbase_url = "https://prod-api.superfone.co.in/x"\napi_key_env = "SF_API_KEY"\n'
         "lead_ids = [1]\n"
     )
-    result = run_taskconform("run", "--config", str(config), env={"SF_API_KEY": DISTINCTIVE_KEY})
+    result = run_taskconform(
+        "run", "--config", str(config), env={"SF_API_KEY": DISTINCTIVE_KEY, TRIPWIRE_ENV: "1"}
+    )
     assert result.code == 2, result.output
     assert "production host prod-api.superfone.co.in" in result.output
     assert "--allow-production-writes" in result.output

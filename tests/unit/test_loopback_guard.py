@@ -1,7 +1,8 @@
 """The loopback guard holds, in this process and in every Python process the tests start.
 
-Every attempt here is at TEST-NET-1 (192.0.2.0/24, never routed) or an ``.invalid`` name, and each
-test first checks that the guard is in place, so even a broken guard sends nothing off this machine.
+Every attempt here is at TEST-NET-1 (192.0.2.0/24) or an ``.invalid`` name, and runs over the
+guard's tripwire (the ``tripwire`` fixture, ``$TASKCONFORM_LOOPBACK_GUARD_TRIPWIRE`` in a child): no
+real socket function is called, so even a broken guard could not resolve or connect to anything.
 """
 
 from __future__ import annotations
@@ -18,7 +19,14 @@ import pytest
 
 from .. import loopback_guard
 from ..conftest import child_env
-from ..loopback_guard import LOG_ENV, LoopbackGuardError, ViolationLog, is_loopback_host
+from ..loopback_guard import (
+    LOG_ENV,
+    TRIPWIRE_ENV,
+    LoopbackGuardError,
+    TripwireError,
+    ViolationLog,
+    is_loopback_host,
+)
 
 OFF_MACHINE = ("192.0.2.1", 80)
 # Run first in every child: one without the guard exits before it could send anything.
@@ -69,6 +77,7 @@ ATTEMPTS: dict[str, tuple[Callable[[], object], str]] = {
 
 
 @pytest.mark.parametrize("attempt", list(ATTEMPTS))
+@pytest.mark.usefixtures("tripwire")
 def test_reaching_off_this_machine_is_refused_and_recorded(
     attempt: str, loopback_violations: ViolationLog
 ) -> None:
@@ -80,12 +89,28 @@ def test_reaching_off_this_machine_is_refused_and_recorded(
     assert address in recorded and "refused by the loopback guard" in recorded
 
 
+@pytest.mark.usefixtures("tripwire")
 def test_an_http_client_fails_naming_the_guard(loopback_violations: ViolationLog) -> None:
     """What the suite's client sees: a transport error, the guard's message inside it."""
     _assert_guarded()
     with pytest.raises(httpx.ConnectError, match="refused by the loopback guard"):
         httpx.get("http://192.0.2.1/", timeout=1)
     assert len(loopback_violations.take_new()) == 1
+
+
+@pytest.mark.usefixtures("tripwire")
+def test_the_tripwire_reaches_no_real_socket_function(loopback_violations: ViolationLog) -> None:
+    """What makes the proofs above safe: a call the guard lets through meets the tripwire instead."""
+    with pytest.raises(TripwireError, match="the loopback guard let create_connection"):
+        socket.create_connection(("127.0.0.1", 9), timeout=1)
+    with pytest.raises(TripwireError, match="the loopback guard let getaddrinfo"):
+        socket.getaddrinfo("localhost", 80)
+    assert loopback_violations.take_new() == []
+
+
+def test_a_child_runs_over_the_tripwire() -> None:
+    child = _child("socket.create_connection(('127.0.0.1', 9), timeout=1)")
+    assert "TripwireError: taskconform tests: the loopback guard let create_connection" in child.stderr
 
 
 def test_loopback_and_local_sockets_pass(tmp_path: Path, loopback_violations: ViolationLog) -> None:
@@ -136,7 +161,7 @@ def _child(code: str, env: dict[str, str] | None = None) -> subprocess.Completed
         [sys.executable, "-c", CHILD_PRELUDE + textwrap.dedent(code)],
         capture_output=True,
         text=True,
-        env=env if env is not None else child_env(None),
+        env={**(env if env is not None else child_env(None)), TRIPWIRE_ENV: "1"},
         stdin=subprocess.DEVNULL,
         timeout=60,
         check=False,
