@@ -174,9 +174,6 @@ class Target:
         key = self.vendor.pools[kind].key or kind
         raise NotConfigured(self.vendor.name, key, withheld[0] if withheld else "")
 
-    def own(self, option: str) -> tuple[Any, ...]:
-        return share_of(tuple(self.option(option)), self.slot, option)
-
     def operation(self, operation_id: str) -> OperationContract:
         return load_spec_contract(self.vendor.spec_file)[operation_id]
 

@@ -35,7 +35,7 @@ def _status_by_id(superfone: Target, verify: Verification, lead: Any) -> dict[An
 def test_complete_closes_the_most_recently_created_open_task(superfone: Target, verify: Verification) -> None:
     """The reminder waits for the next second after the follow-up: of open tasks with one created_at
     complete may close any, so only a strict pair shows that it takes the most recent."""
-    lead = superfone.own("lead_ids")[0]
+    lead = superfone.pool("own")[0]
     model = LeadModel.from_listing(lead, list_tasks(superfone, verify, lead))
     due = whole_seconds_from_now(timedelta(days=2))
     for task_type in ("FOLLOW_UP_CALL", "REMINDER"):
@@ -74,7 +74,7 @@ def test_complete_closes_the_most_recently_created_open_task(superfone: Target, 
 def test_complete_with_no_open_task_is_rejected_and_changes_nothing(
     superfone: Target, verify: Verification
 ) -> None:
-    lead = superfone.own("lead_ids")[-1]
+    lead = superfone.pool("own")[-1]
     open_tasks = sum(1 for status in _status_by_id(superfone, verify, lead).values() if status == "PENDING")
     for _ in range(open_tasks):
         complete_task(superfone, verify, lead)

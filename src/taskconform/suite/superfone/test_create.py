@@ -27,7 +27,7 @@ NOTIFY_CLAUSE = {
 
 
 def lead_of(superfone: Target, index: int = 0) -> Any:
-    leads = superfone.own("lead_ids")
+    leads = superfone.pool("own")
     return leads[index % len(leads)]
 
 

@@ -43,7 +43,7 @@ def _ensure_tasks(superfone: Target, verify: Verification, lead: Any, count: int
 
 @pytest.mark.clause("SF-LIST-PAGE-FROM-ONE", "SF-LIST-PAGE-SIZE-DEFAULT")
 def test_defaults_are_the_first_page_of_twenty(superfone: Target, verify: Verification) -> None:
-    lead = superfone.own("lead_ids")[0]
+    lead = superfone.pool("own")[0]
     _ensure_tasks(superfone, verify, lead, 21)
     default = list_page(superfone, verify, lead)
     explicit = list_page(superfone, verify, lead, 1, 20)
@@ -73,7 +73,7 @@ def test_defaults_are_the_first_page_of_twenty(superfone: Target, verify: Verifi
 def test_every_page_size_slices_the_same_list(
     superfone: Target, verify: Verification, run_state: RunState
 ) -> None:
-    lead = superfone.own("lead_ids")[0]
+    lead = superfone.pool("own")[0]
     _ensure_tasks(superfone, verify, lead, 8)
     listing = list_tasks(superfone, verify, lead)
     model = LeadModel.from_listing(lead, listing)
@@ -121,7 +121,7 @@ def test_every_page_size_slices_the_same_list(
 def test_list_is_newest_first_with_open_and_completed_tasks(superfone: Target, verify: Verification) -> None:
     """The follow-up waits for the next second after the reminder: tasks of one created_at may be
     listed in any order, so without a strict pair oldest first would pass on a whole-second clock."""
-    lead = superfone.own("lead_ids")[-1]
+    lead = superfone.pool("own")[-1]
     model = LeadModel.from_listing(lead, list_tasks(superfone, verify, lead))
     due = whole_seconds_from_now(timedelta(days=2))
     for task_type in ("REMINDER", "FOLLOW_UP_CALL", "CALLBACK_REQUEST"):

@@ -30,7 +30,7 @@ def _create(superfone: Target, verify: Verification, lead: Any, task_type: str) 
 def test_a_new_non_reminder_task_closes_the_previous_one_but_no_reminder(
     superfone: Target, verify: Verification
 ) -> None:
-    lead = superfone.own("lead_ids")[0]
+    lead = superfone.pool("own")[0]
     reminder = _create(superfone, verify, lead, "REMINDER")
     first = _create(superfone, verify, lead, "FOLLOW_UP_CALL")
     second = _create(superfone, verify, lead, "SITE_VISIT")
@@ -65,7 +65,7 @@ def test_a_new_non_reminder_task_closes_the_previous_one_but_no_reminder(
 def test_concurrent_creates_leave_one_open_non_reminder_task(
     superfone: Target, verify: Verification, run_state: RunState
 ) -> None:
-    lead = superfone.own("lead_ids")[-1]
+    lead = superfone.pool("own")[-1]
     concurrency = superfone.settings.race_concurrency
     for _ in range(run_state.profile.race_rounds):
         types = [NON_REMINDER_TYPES[i % len(NON_REMINDER_TYPES)] for i in range(concurrency)]
@@ -88,7 +88,7 @@ def test_concurrent_creates_leave_one_open_non_reminder_task(
 def test_concurrent_completes_never_close_the_same_task_twice(
     superfone: Target, verify: Verification, run_state: RunState
 ) -> None:
-    lead = superfone.own("lead_ids")[-1]
+    lead = superfone.pool("own")[-1]
     concurrency = superfone.settings.race_concurrency
     for _ in range(run_state.profile.race_rounds):
         for _ in range(concurrency):

@@ -49,7 +49,7 @@ class SuperfoneTaskMachine(RuleBasedStateMachine):
 
     def __init__(self) -> None:
         super().__init__()
-        self.leads = self.target.own("lead_ids")[:MODEL_LEADS]
+        self.leads = self.target.pool("own")[:MODEL_LEADS]
         self.models: dict[Any, LeadModel] = {}
         self.last_action: str | None = None
         self.tolerance = timedelta(seconds=self.target.settings.clock_tolerance_s)
