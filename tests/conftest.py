@@ -29,6 +29,8 @@ FOREIGN_KEY = "sfk-foreign-account-9923"
 
 _TIERS = {"e2e": ("e2e",), "selftest": ("e2e", "slow")}
 _SLOW = {"test_typing.py"}
+# Longest first: with workers (-n), the selftest's minute starts at once and the rest fills around it.
+_ORDER = ("selftest", "e2e")
 
 
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
@@ -39,6 +41,11 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
             item.add_marker(marker)
         if path.name in _SLOW:
             item.add_marker("slow")
+    items.sort(key=lambda item: _rank(Path(str(item.fspath)).parent.name))
+
+
+def _rank(tier: str) -> int:
+    return _ORDER.index(tier) if tier in _ORDER else len(_ORDER)
 
 
 def pytest_configure(config: pytest.Config) -> None:

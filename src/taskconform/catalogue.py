@@ -8,7 +8,7 @@ from typing import Any
 
 from .resources import contract_path, load_yaml
 
-__all__ = ["Catalogue", "Clause", "OpenBehaviour", "load_catalogue"]
+__all__ = ["Catalogue", "Clause", "OpenBehaviour", "load_catalogue", "vendors_checking"]
 
 
 @dataclass(frozen=True)
@@ -88,3 +88,18 @@ def load_catalogue(vendor: str) -> Catalogue:
         undocumented=tuple(_open(item, seeds) for item in raw.get("undocumented", [])),
         contradictions=tuple(_open(item, seeds) for item in raw.get("contradictions", [])),
     )
+
+
+def vendors_checking(clause_ids: tuple[str, ...], vendors: tuple[str, ...]) -> tuple[str, ...]:
+    """Of ``vendors``, those whose catalogue holds one of ``clause_ids`` (a run limited to some
+    clauses tests only their vendors); a clause none of them holds is refused, naming it."""
+    owners: set[str] = set()
+    for clause_id in clause_ids:
+        owner = [vendor for vendor in vendors if clause_id in load_catalogue(vendor).clause_ids]
+        if not owner:
+            raise ValueError(
+                f"--clause {clause_id}: no such clause in the catalogue of {', '.join(vendors)} "
+                "(clause ids are listed in contracts/<vendor>.yaml and in every report)"
+            )
+        owners.update(owner)
+    return tuple(vendor for vendor in vendors if vendor in owners)

@@ -17,7 +17,7 @@ from __future__ import annotations
 import random
 import time
 import zlib
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Collection, Iterable, Iterator
 from dataclasses import dataclass
 from functools import cache
 from typing import TYPE_CHECKING, Any, Literal, Protocol
@@ -231,11 +231,13 @@ def _check_each(drawn: Iterator[DrawnRequest], check: Callable[[DrawnRequest, fl
         check(request, time.perf_counter() - started)
 
 
-def searches(vendors: Iterable[Vendor]) -> list[FuzzKey]:
-    """Every search of these vendors: each operation with checked answers, valid and invalid."""
+def searches(vendors: Iterable[Vendor], clauses: Collection[str] = ()) -> list[FuzzKey]:
+    """Every search of these vendors: each operation with checked answers, valid and invalid; with
+    ``clauses``, only those of the vendors that check one of them on their answers."""
     return [
         FuzzKey(vendor.spec_file, operation_id, mode)
         for vendor in vendors
+        if not clauses or not vendor.answer_clauses.isdisjoint(clauses)
         for operation_id in vendor.response_clauses
         for mode in MODES
     ]

@@ -20,6 +20,7 @@ import pytest
 from hypothesis.configuration import set_hypothesis_home_dir
 from hypothesis.errors import HypothesisException
 
+from .catalogue import vendors_checking
 from .config import load_config
 from .errors import ConfigError, InfrastructureError, NotConfigured
 from .findings import ContractViolation, Verification
@@ -30,7 +31,7 @@ from .reports.records import RunInfo, TestRecord, VendorInfo
 from .reports.writer import RunCollector, new_run_id
 from .run_options import add_to_pytest
 from .session import RunState
-from .target import Target
+from .target import Target, WorkerSlot
 from .vendors import VENDORS, vendor_sections
 
 __all__ = ["RUN_STATE"]
@@ -64,10 +65,16 @@ def pytest_configure(config: pytest.Config) -> None:
     unknown = [name for name in requested if name not in target_config.vendors]
     if unknown:
         raise pytest.UsageError(f"vendor {unknown[0]!r} is not configured in {path}")
+    clauses = tuple(config.getoption("--conformance-clause"))
+    if clauses:
+        try:
+            requested = vendors_checking(clauses, requested)
+        except ValueError as exc:
+            raise pytest.UsageError(str(exc)) from None
     profile = PROFILES[config.getoption("--conformance-profile")]
     if config.getoption("--conformance-no-shrink"):
         profile = replace(profile, shrink=False)
-    state = RunState(target_config, profile, requested)
+    state = RunState(target_config, profile, requested, frozenset(clauses), _worker_slot(config))
     config.stash[RUN_STATE] = state
     if not hasattr(config, "workerinput") and not config.option.collectonly:
         run_id = config.getoption("--conformance-run-id") or new_run_id()
@@ -77,6 +84,7 @@ def pytest_configure(config: pytest.Config) -> None:
             profile.name,
             tuple(VendorInfo(name, targets[name].base_url, targets[name].redacted()) for name in requested),
             state.redactor.redact,
+            clauses,
         )
         collector = RunCollector(info, Path(config.getoption("--conformance-report-dir")))
         cleanup = config.getoption("--conformance-cleanup")
@@ -87,9 +95,24 @@ def pytest_configure(config: pytest.Config) -> None:
         collector.require_all_clauses = config.getoption("--conformance-require-all-clauses")
         if collector.update_baseline and baseline is None:
             raise pytest.UsageError("--conformance-baseline-update needs --conformance-baseline FILE")
+        if collector.require_all_clauses and clauses:
+            raise pytest.UsageError(
+                "--conformance-require-all-clauses certifies every clause; "
+                "--conformance-clause limits the run to some"
+            )
         config.pluginmanager.register(_ReportingPlugin(collector, state, enabled), "taskconform-reporting")
     if _xdist_controller(config):
         _drawer(config, tests_here=False)
+
+
+def _worker_slot(config: pytest.Config) -> WorkerSlot:
+    """This process's place among the run's pytest-xdist workers (``gw3`` of 4 is index 3), from its
+    own xdist configuration: a run started from inside another xdist session inherits that session's
+    ``PYTEST_XDIST_WORKER`` variables, which say nothing about this run."""
+    workerinput = getattr(config, "workerinput", None)
+    if workerinput is None:
+        return WorkerSlot()
+    return WorkerSlot(int(str(workerinput["workerid"]).removeprefix("gw")), int(workerinput["workercount"]))
 
 
 def _keep_hypothesis_files_out_of_the_working_directory() -> None:
@@ -108,15 +131,27 @@ def _state(config: pytest.Config) -> RunState:
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
     if RUN_STATE not in config.stash:
         return
-    selected = set(config.stash[RUN_STATE].selected)
+    state = config.stash[RUN_STATE]
     keep: list[pytest.Item] = []
     drop: list[pytest.Item] = []
     for item in items:
-        marker = item.get_closest_marker("vendor")
-        (keep if marker is None or marker.args[0] in selected else drop).append(item)
+        vendor = item.get_closest_marker("vendor")
+        wanted = vendor is None or vendor.args[0] in state.selected
+        if wanted and state.clauses:
+            wanted = _checks_selected_clause(item, state.clauses)
+        (keep if wanted else drop).append(item)
     if drop:
         config.hook.pytest_deselected(items=drop)
         items[:] = keep
+
+
+def _checks_selected_clause(item: pytest.Item, selected: frozenset[str]) -> bool:
+    """A test checks the clauses it declares, and those its vendor checks on every answer."""
+    declared = item.get_closest_marker("clause")
+    vendor = item.get_closest_marker("vendor")
+    if declared is None or vendor is None:
+        return False
+    return not selected.isdisjoint({*declared.args, *VENDORS[vendor.args[0]].answer_clauses})
 
 
 def pytest_collection_finish(session: pytest.Session) -> None:
@@ -152,7 +187,7 @@ def _drawer(config: pytest.Config, *, tests_here: bool) -> RequestDrawer | None:
     state = config.stash.get(RUN_STATE, None)
     if state is None or config.option.collectonly or not can_draw_ahead():
         return None
-    keys = searches(VENDORS[name] for name in state.selected)
+    keys = searches((VENDORS[name] for name in state.selected), state.clauses)
     state.drawer = RequestDrawer(state.profile, keys, preload=tests_here)
     return state.drawer
 

@@ -27,6 +27,7 @@ import tempfile
 import threading
 import time
 from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import replace
 from functools import partial
 from multiprocessing import get_context
@@ -37,7 +38,13 @@ from typing import BinaryIO
 from .fuzzing import DrawingUnavailable, DrawnRequest, FuzzKey, load_operation, request_search
 from .profiles import Profile
 
-__all__ = ["DIRECTORY_VARIABLE", "DrawnRequests", "RequestDrawer", "can_draw_ahead"]
+__all__ = [
+    "DIRECTORY_VARIABLE",
+    "DrawnRequests",
+    "RequestDrawer",
+    "can_draw_ahead",
+    "drawn_once_for_every_run",
+]
 
 DIRECTORY_VARIABLE = "TASKCONFORM_DRAWN_REQUESTS"
 _POLL_S = 0.005
@@ -76,6 +83,10 @@ def _draw_all(profile: Profile, keys: Sequence[FuzzKey], directory: Path, go: Co
         go.recv_bytes()
     except EOFError:
         return
+    _draw_unclaimed(profile, keys, directory)
+
+
+def _draw_unclaimed(profile: Profile, keys: Sequence[FuzzKey], directory: Path) -> None:
     for key in keys:
         if not _claim(directory, key):
             continue
@@ -86,6 +97,31 @@ def _draw_all(profile: Profile, keys: Sequence[FuzzKey], directory: Path, go: Co
                 stream.write(_HEADER.pack(_FAILED))
                 continue
             stream.write(_HEADER.pack(_END))
+
+
+def _new_directory(keys: Sequence[FuzzKey]) -> Path:
+    directory = Path(tempfile.mkdtemp(prefix="taskconform-drawn-"))
+    for key in keys:
+        _stream_file(directory, key).touch()
+    return directory
+
+
+@contextmanager
+def drawn_once_for_every_run(profile: Profile, keys: Sequence[FuzzKey]) -> Iterator[None]:
+    """Draws every search here and now, for the runs this process forks next (the selftest's).
+
+    A search draws the same requests in every run of one profile, whatever the target answers
+    (same seed, same settings), so runs forked from here read them instead of drawing their own;
+    this process, alive while they run, stands in for their drawer.
+    """
+    directory = _new_directory(keys)
+    _draw_unclaimed(replace(profile, shrink=False), keys, directory)
+    os.environ[DIRECTORY_VARIABLE] = f"{directory}:{os.getpid()}"
+    try:
+        yield
+    finally:
+        os.environ.pop(DIRECTORY_VARIABLE, None)
+        shutil.rmtree(directory, ignore_errors=True)
 
 
 def _append(stream: BinaryIO, request: DrawnRequest, _drawing_s: float) -> None:
@@ -104,9 +140,7 @@ class RequestDrawer:
         """``preload``: load the operations before the fork, when this process sends requests too."""
         for key in keys if preload else ():
             load_operation(key.spec_file, key.operation_id)
-        self.directory = Path(tempfile.mkdtemp(prefix="taskconform-drawn-"))
-        for key in keys:
-            _stream_file(self.directory, key).touch()
+        self.directory = _new_directory(keys)
         fork = get_context("fork")
         waiting, self._go = fork.Pipe(duplex=False)
         sys.stdout.flush()

@@ -66,6 +66,15 @@ RUN_OPTIONS: tuple[Option, ...] = (
         metavar="VENDOR",
     ),
     Option(
+        "clauses",
+        "--clause",
+        "check only this clause (repeatable): the tests that check it run, the rest is not-run; "
+        "default: every clause",
+        kind="append",
+        pytest_flag="--conformance-clause",
+        metavar="ID",
+    ),
+    Option(
         "profile",
         "--profile",
         "how much fuzzing and stateful exploration (quick is the pre-merge gate)",

@@ -22,6 +22,7 @@ from pathlib import Path
 from typing import TextIO
 from urllib.parse import urlsplit
 
+from .catalogue import vendors_checking
 from .client import ApiClient
 from .config import TargetConfig, load_config
 from .contract import load_spec_contract
@@ -46,6 +47,7 @@ class RunOptions:
 
     config: Path | None = None
     only: tuple[str, ...] = ()
+    clauses: tuple[str, ...] = ()
     profile: str = "quick"
     report_dir: Path = Path("reports")
     workers: int = 1
@@ -87,7 +89,8 @@ def _sandbox_target(options: RunOptions) -> Iterator[tuple[Path, dict[str, str]]
             path.write_text(sandbox_target_toml(server.base_url), encoding="utf-8")
             yield path, sandbox_key_env(keys)
     finally:
-        server.stop()
+        # The run is over and its process ends next (the command, or a selftest's forked run).
+        server.stop(wait=False)
 
 
 def documented_production_hosts(vendor: str) -> set[str]:
@@ -219,14 +222,20 @@ def _gate_exit(report_path: Path, pytest_status: int, summary: Path | None) -> i
     return EXIT_VIOLATIONS if report["gate"] == "fail" else EXIT_CONFORMS
 
 
-def _selected(config: TargetConfig, only: tuple[str, ...]) -> tuple[str, ...]:
+def _selected(config: TargetConfig, only: tuple[str, ...], clauses: tuple[str, ...]) -> tuple[str, ...]:
     for name in only:
         if name not in config.vendors:
             configured = ", ".join(config.vendors)
             raise UsageError(
                 f"--only {name}: no [{name}] section in {config.source} (configured: {configured})"
             )
-    return only or tuple(config.vendors)
+    vendors = only or tuple(config.vendors)
+    if not clauses:
+        return vendors
+    try:
+        return vendors_checking(clauses, vendors)
+    except ValueError as exc:
+        raise UsageError(str(exc)) from None
 
 
 def _workers_with_own_records(
@@ -256,7 +265,7 @@ def _planning_target(config: TargetConfig, name: str, redactor: Redactor) -> Tar
 
 def _execute(options: RunOptions, config_path: Path, env: dict[str, str]) -> int:
     config = load_config(config_path, vendor_sections(), env)
-    vendors = _selected(config, options.only)
+    vendors = _selected(config, options.only, options.clauses)
     _refuse_production(config, vendors, options.allow_production_writes)
     _check_reachable(config, vendors)
     redactor = Redactor(config.secret_values())
@@ -274,6 +283,8 @@ def run(options: RunOptions) -> int:
     try:
         if options.baseline_update and options.baseline is None:
             raise UsageError("--baseline-update needs --baseline FILE (the file to write)")
+        if options.clauses and options.require_all_clauses:
+            raise UsageError("--require-all-clauses certifies every clause; --clause limits the run to some")
         if options.config is not None:
             if options.faults or options.variations:
                 raise UsageError(

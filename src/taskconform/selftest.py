@@ -21,9 +21,13 @@ from dataclasses import asdict, dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
+from .fuzzing import searches
+from .prefetch import drawn_once_for_every_run
+from .profiles import PROFILES
 from .reports.pages import render_page
 from .runner import RunOptions, run
 from .sandbox.faults import ALL_VENDORS, check_names, load_faults, load_variations, variation_names
+from .vendors import VENDORS
 
 __all__ = ["Variant", "load_variants", "run_selftest"]
 
@@ -36,6 +40,7 @@ class Variant:
     clause: str = ""
     description: str = ""
     beside: tuple[str, ...] = ()  # variations switched on in this run too (selftest --with-variation)
+    focused: bool = False  # a fault run checks only its own clause (selftest --focused)
 
     @property
     def vendors(self) -> tuple[str, ...]:
@@ -50,11 +55,18 @@ class Variant:
     def variations(self) -> tuple[str, ...]:
         return ((self.name,) if self.kind == "variation" else ()) + self.beside
 
+    @property
+    def clauses(self) -> tuple[str, ...]:
+        """A focused fault run checks only the clause the fault breaks; a variation or the correct
+        run always checks every clause, since a false alarm may come from any."""
+        return (self.clause,) if self.focused and self.kind == "fault" else ()
+
     def run_flags(self) -> list[str]:
         return [
             *(arg for name in self.faults for arg in ("--fault", name)),
             *(arg for name in self.variations for arg in ("--variation", name)),
             *(arg for vendor in self.vendors for arg in ("--only", vendor)),
+            *(arg for clause in self.clauses for arg in ("--clause", clause)),
         ]
 
 
@@ -82,7 +94,9 @@ class Outcome:
         return "killed" if self.variant.clause in self.failing_clauses else "killed-by-other-clause"
 
 
-def load_variants(only: tuple[str, ...] = (), beside: tuple[str, ...] = ()) -> list[Variant]:
+def load_variants(
+    only: tuple[str, ...] = (), beside: tuple[str, ...] = (), *, focused: bool = False
+) -> list[Variant]:
     """The runs of a selftest; ``beside`` names variations every run shows too. The correct run then is
     the run of those variations, so they get no run of their own."""
     check_names("variation", beside, variation_names())
@@ -94,7 +108,7 @@ def load_variants(only: tuple[str, ...] = (), beside: tuple[str, ...] = ()) -> l
         if unknown:
             raise ValueError(f"unknown fault or variation {sorted(unknown)[0]!r}")
         variants = [v for v in variants if v.kind == "correct" or v.name in only]
-    return [replace(v, beside=beside) for v in variants if v.name not in beside]
+    return [replace(v, beside=beside, focused=focused) for v in variants if v.name not in beside]
 
 
 def _outcome(variant: Variant, run_dir: Path, exit_code: int, duration: float, log: str) -> Outcome:
@@ -156,11 +170,10 @@ def _forked_run(variant: Variant, profile: str, report_dir: Path) -> int:
             os.dup2(log.fileno(), 1)
             os.dup2(log.fileno(), 2)
             options = RunOptions(
-                None,
-                variant.vendors,
-                profile,
-                run_dir,
-                1,
+                only=variant.vendors,
+                clauses=variant.clauses,
+                profile=profile,
+                report_dir=run_dir,
                 faults=variant.faults,
                 variations=variant.variations,
                 in_process=True,
@@ -177,22 +190,28 @@ def _run_forked(variants: list[Variant], profile: str, report_dir: Path, workers
     pending = list(variants)
     running: dict[int, tuple[Variant, float]] = {}
     outcomes: dict[str, Outcome] = {}
-    while pending or running:
-        while pending and len(running) < workers:
-            variant = pending.pop(0)
-            running[_forked_run(variant, profile, report_dir)] = (variant, time.perf_counter())
-        pid, status = os.wait()
-        variant, started = running.pop(pid)
-        run_dir = report_dir / "runs" / variant.name
-        log = (run_dir / "log.txt").read_text(encoding="utf-8", errors="replace")
-        outcomes[variant.name] = _outcome(
-            variant, run_dir, os.waitstatus_to_exitcode(status), time.perf_counter() - started, log
-        )
+    with drawn_once_for_every_run(PROFILES[profile], searches(VENDORS.values())):
+        while pending or running:
+            while pending and len(running) < workers:
+                variant = pending.pop(0)
+                running[_forked_run(variant, profile, report_dir)] = (variant, time.perf_counter())
+            pid, status = os.wait()
+            variant, started = running.pop(pid)
+            run_dir = report_dir / "runs" / variant.name
+            log = (run_dir / "log.txt").read_text(encoding="utf-8", errors="replace")
+            outcomes[variant.name] = _outcome(
+                variant, run_dir, os.waitstatus_to_exitcode(status), time.perf_counter() - started, log
+            )
     return [outcomes[v.name] for v in variants]
 
 
 def _summary(
-    outcomes: list[Outcome], total_s: float, profile: str, workers: int, beside: tuple[str, ...]
+    outcomes: list[Outcome],
+    total_s: float,
+    profile: str,
+    workers: int,
+    beside: tuple[str, ...],
+    focused: bool,
 ) -> dict[str, Any]:
     faults = [o for o in outcomes if o.variant.kind == "fault"]
     killed = [o for o in faults if o.result in ("killed", "killed-by-other-clause")]
@@ -201,6 +220,7 @@ def _summary(
         "profile": profile,
         "workers": workers,
         "with_variations": list(beside),
+        "focused": focused,
         "total_s": round(total_s, 1),
         "faults": len(faults),
         "killed": len(killed),
@@ -241,14 +261,21 @@ def _print(summary: dict[str, Any], outcomes: list[Outcome]) -> None:
         f"survivors {len(summary['survivors'])}; median kill {summary['median_kill_s']}s, "
         f"slowest {summary['slowest_kill_s']}s; total {summary['total_s']}s"
         + (f"; every run with {', '.join(summary['with_variations'])}" if summary["with_variations"] else "")
+        + ("; fault runs checked only their own clause (--focused)" if summary["focused"] else "")
     )
 
 
 def run_selftest(
-    profile: str, workers: int, report_dir: Path, only: tuple[str, ...] = (), beside: tuple[str, ...] = ()
+    profile: str,
+    workers: int,
+    report_dir: Path,
+    only: tuple[str, ...] = (),
+    beside: tuple[str, ...] = (),
+    *,
+    focused: bool = False,
 ) -> int:
     try:
-        variants = load_variants(only, beside)
+        variants = load_variants(only, beside, focused=focused)
     except ValueError as exc:
         print(f"taskconform: {exc}", file=sys.stderr)
         return 2
@@ -258,7 +285,7 @@ def run_selftest(
     else:
         with ThreadPoolExecutor(max_workers=workers) as pool:
             outcomes = list(pool.map(lambda v: _run_variant(v, profile, report_dir), variants))
-    summary = _summary(outcomes, time.perf_counter() - started, profile, workers, beside)
+    summary = _summary(outcomes, time.perf_counter() - started, profile, workers, beside, focused)
     report_dir.mkdir(parents=True, exist_ok=True)
     runs = [{**asdict(o), "variant": asdict(o.variant), "log": o.log[-2000:]} for o in outcomes]
     (report_dir / "selftest.json").write_text(json.dumps({"summary": summary, "runs": runs}, indent=2) + "\n")

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import os
 from collections import Counter
 from collections.abc import Mapping
 from dataclasses import dataclass, field
@@ -19,7 +18,7 @@ from .redaction import Redactor
 from .target import Target, WorkerSlot
 from .vendors import VENDORS
 
-__all__ = ["RunState", "TestCounts", "worker_slot"]
+__all__ = ["RunState", "TestCounts"]
 
 
 @dataclass(frozen=True)
@@ -31,18 +30,15 @@ class TestCounts:
     backoff_wait_s: float = 0.0
 
 
-def worker_slot() -> WorkerSlot:
-    """This process's place among pytest-xdist workers (``gw3`` of 4 is index 3)."""
-    name = os.environ.get("PYTEST_XDIST_WORKER", "gw0")
-    count = int(os.environ.get("PYTEST_XDIST_WORKER_COUNT", "1"))
-    return WorkerSlot(index=int(name.removeprefix("gw")), count=count)
-
-
 @dataclass
 class RunState:
     config: TargetConfig
     profile: Profile
     selected: tuple[str, ...]
+    # The clauses a run is limited to (--clause); empty: every clause.
+    clauses: frozenset[str] = frozenset()
+    # This process's place among the run's pytest-xdist workers: which share of the records it writes to.
+    slot: WorkerSlot = field(default_factory=WorkerSlot)
     redactor: Redactor = field(init=False)
     _targets: dict[str, Target] = field(default_factory=dict)
     _counted: TestCounts = field(default_factory=lambda: TestCounts())
@@ -68,7 +64,7 @@ class RunState:
             self.redactor,
             timeout_s=self.config.run.request_timeout_s,
         )
-        target = Target(vendor, configured, client, self.config.run, worker_slot())
+        target = Target(vendor, configured, client, self.config.run, self.slot)
         self._check_missing_records(target)
         return target
 

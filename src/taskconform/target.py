@@ -105,6 +105,12 @@ class Vendor:
     # Closes what the run created and left open; returns what it closed, per record. None: not possible.
     cleanup: Callable[[Target, Verification, Mapping[Any, set[Any]]], dict[Any, list[Any]]] | None = None
 
+    @property
+    def answer_clauses(self) -> frozenset[str]:
+        """Clauses checked on every answer of their operation, whichever test called it: any test of
+        the vendor may find them broken, not only those that declare them."""
+        return frozenset(clause for checks in self.response_clauses.values() for clause in checks.values())
+
 
 @dataclass(frozen=True)
 class WorkerSlot:

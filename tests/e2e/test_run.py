@@ -58,6 +58,26 @@ def test_a_server_breaking_a_rule_exits_1_naming_the_clause(tmp_path: Path) -> N
     assert failing == ["SF-LIST-ERR-PAGE-SIZE-MAX"]
 
 
+def test_a_run_limited_to_some_clauses_runs_every_test_that_may_break_them(tmp_path: Path) -> None:
+    """SF-LIST-RESPONSE-FIELDS is checked on every listing, so every Superfone test may break it:
+    the run keeps them all, not only those that name it (list-row-id-string is caught by tests about
+    other rules); it tests no other vendor."""
+    result = run_taskconform(
+        "run",
+        *("--fault", "complete-oldest", "--fault", "list-row-id-string"),
+        *("--clause", "SF-COMPLETE-MOST-RECENT", "--clause", "SF-LIST-RESPONSE-FIELDS"),
+        *("--report-dir", str(tmp_path / "r")),
+    )
+    assert result.code == 1, result.output
+    assert "limited to --clause SF-COMPLETE-MOST-RECENT, SF-LIST-RESPONSE-FIELDS" in result.output
+    report = _report(tmp_path / "r")
+    assert report["clauses_selected"] == ["SF-COMPLETE-MOST-RECENT", "SF-LIST-RESPONSE-FIELDS"]
+    assert [vendor["vendor"] for vendor in report["vendors"]] == ["superfone"]
+    clauses = {clause["id"]: clause for clause in report["vendors"][0]["clauses"]}
+    assert clauses["SF-COMPLETE-MOST-RECENT"]["verdict"] == "fail"
+    assert clauses["SF-LIST-RESPONSE-FIELDS"]["verdict"] == "fail"
+
+
 def test_parallel_workers_reach_the_same_verdict(tmp_path: Path) -> None:
     result = run_taskconform("run", "--workers", "2", "--report-dir", str(tmp_path / "r"))
     assert result.code == 0, result.output
@@ -138,6 +158,8 @@ def test_an_unreachable_target_exits_3_without_a_verdict(tmp_path: Path) -> None
         (["--only", "nosuchvendor"], "--only nosuchvendor: no [nosuchvendor] section"),
         (["--fault", "no-such-fault"], "no-such-fault"),
         (["--profile", "fastest"], "invalid choice"),
+        (["--clause", "SF-NO-SUCH-RULE"], "--clause SF-NO-SUCH-RULE: no such clause"),
+        (["--clause", "SF-LIST-PAGINATION", "--require-all-clauses"], "--require-all-clauses certifies"),
     ],
 )
 def test_bad_usage_exits_2_with_one_clear_line(args: list[str], message: str, tmp_path: Path) -> None:
@@ -146,18 +168,28 @@ def test_bad_usage_exits_2_with_one_clear_line(args: list[str], message: str, tm
     assert message in result.output and "Traceback" not in result.output
 
 
-def _open_task_ids(target: SandboxTarget) -> set[int]:
+def _rows(target: SandboxTarget, lead: int) -> list[dict]:
     import httpx
 
-    open_ids: set[int] = set()
-    for lead in range(1001, 1009):
-        response = httpx.get(
-            f"{target.base_url}/superfone/enterprise/api/lead/{lead}/task",
-            params={"page_size": 20, "page": 1},
-            headers={"x-api-key": DISTINCTIVE_KEY},
-        )
-        open_ids |= {row["id"] for row in response.json()["data"]["rows"] if row["task_status"] == "PENDING"}
-    return open_ids
+    response = httpx.get(
+        f"{target.base_url}/superfone/enterprise/api/lead/{lead}/task",
+        params={"page_size": 20, "page": 1},
+        headers={"x-api-key": DISTINCTIVE_KEY},
+    )
+    return response.json()["data"]["rows"]
+
+
+def _task_ids(target: SandboxTarget, lead: int) -> set[int]:
+    return {row["id"] for row in _rows(target, lead)}
+
+
+def _open_task_ids(target: SandboxTarget) -> set[int]:
+    return {
+        row["id"]
+        for lead in range(1001, 1009)
+        for row in _rows(target, lead)
+        if row["task_status"] == "PENDING"
+    }
 
 
 def test_cleanup_closes_what_the_run_left_open_and_says_so(
@@ -192,6 +224,21 @@ def test_cleanup_is_off_by_default_on_loopback(sandbox_target: SandboxTarget, tm
     assert result.code == 0, result.output
     assert _report(tmp_path / "r")["cleanup"] is None
     assert _open_task_ids(sandbox_target) - {4002}
+
+
+def test_a_run_started_inside_another_xdist_session_writes_to_every_configured_lead(
+    sandbox_target: SandboxTarget, tmp_path: Path
+) -> None:
+    """The variables a surrounding pytest-xdist worker leaves in the environment are not this run's:
+    read as its own, this one-process run would write to half the leads only (here, not to 1001)."""
+    before = _task_ids(sandbox_target, 1001)
+    result = run_taskconform(
+        *("run", "--config", str(sandbox_target.config), "--report-dir", str(tmp_path / "r")),
+        *("--clause", "SF-COMPLETE-MOST-RECENT"),
+        env={**sandbox_target.env, "PYTEST_XDIST_WORKER": "gw1", "PYTEST_XDIST_WORKER_COUNT": "2"},
+    )
+    assert result.code == 0, result.output
+    assert _task_ids(sandbox_target, 1001) - before
 
 
 def test_fewer_records_than_workers_runs_fewer_workers_and_says_so(

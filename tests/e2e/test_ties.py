@@ -31,6 +31,8 @@ def test_whole_second_timestamps_conform(tmp_path: Path) -> None:
 def test_order_faults_are_caught_by_their_clause_under_whole_seconds(
     tmp_path: Path, fault: str, clause: str
 ) -> None:
-    result = run_taskconform("run", *WHOLE_SECONDS, "--fault", fault, "--report-dir", str(tmp_path))
+    result = run_taskconform(
+        "run", *WHOLE_SECONDS, "--fault", fault, "--clause", clause, "--report-dir", str(tmp_path)
+    )
     assert result.code == 1, result.output
     assert clause in _failing(tmp_path)

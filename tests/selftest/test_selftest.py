@@ -16,11 +16,14 @@ from ..conftest import run_taskconform
 
 
 def test_selftest_kills_every_fault_by_its_own_clause_without_false_alarms(tmp_path: Path) -> None:
+    """Focused: a fault run checks only its own clause, which is what this proves (the whole matrix,
+    what else each fault trips, is the sample behind a gateway below and ``taskconform selftest``)."""
     result = run_taskconform(
-        "selftest", "--profile", "quick", "--workers", "2", "--report-dir", str(tmp_path)
+        "selftest", "--focused", "--profile", "quick", "--workers", "2", "--report-dir", str(tmp_path)
     )
     summary = json.loads((tmp_path / "selftest.json").read_text(encoding="utf-8"))["summary"]
     assert result.code == 0, result.output
+    assert summary["focused"] is True
     assert summary["faults"] == len(load_faults()) >= 35
     assert summary["mutation_score"] == 1.0
     assert summary["killed_by_own_clause"] == summary["faults"], summary["warnings"]
@@ -107,3 +110,14 @@ def test_a_variation_beside_every_run_is_the_correct_run_and_joins_each_fault() 
     assert variants["slow"].variations == ("slow", "gateway")
     with pytest.raises(ValueError, match="unknown variation 'autoclose-race'"):
         load_variants(beside=("autoclose-race",))
+
+
+def test_a_focused_selftest_narrows_fault_runs_to_their_own_clause_and_no_other_run() -> None:
+    variants = load_variants(focused=True)
+    for variant in variants:
+        flags = variant.run_flags()
+        if variant.kind == "fault":
+            assert flags[flags.index("--clause") :] == ["--clause", variant.clause]
+        else:
+            assert "--clause" not in flags, variant.name
+    assert all("--clause" not in v.run_flags() for v in load_variants())

@@ -212,6 +212,7 @@ def sample_report() -> Report:
         vendors=(vendor,),
         baseline=None,
         require_all_clauses=False,
+        clauses_selected=None,
         gate_reason=None,
         gate="fail",
     )
@@ -406,6 +407,14 @@ def test_gate_and_its_reason_are_shown() -> None:
     banner = doc.find("header", class_="banner")
     assert "Gate failed: --require-all-clauses" in banner.find("p", class_="reason").text()
     assert "Gatefail" in banner.find("dl", class_="meta").text().replace("\n", "")
+
+
+def test_a_run_limited_to_some_clauses_says_so_beside_its_verdict() -> None:
+    _, whole = render(sample_report())
+    assert whole.find_all("dd", class_="selection") == []
+    _, doc = render(replace(sample_report(), clauses_selected=("SF-A", "SF-B")))
+    selection = doc.find("header", class_="banner").find("dd", class_="selection").text()
+    assert "SF-A" in selection and "SF-B" in selection and "every other clause is not-run" in selection
 
 
 def test_a_failure_the_baseline_accepts_says_so() -> None:

@@ -16,12 +16,16 @@ def _cell(text: Any) -> str:
     return str(text).replace("|", "\\|").replace("\n", " ")
 
 
+def _selection(clauses: list[str] | None) -> str:
+    return f" Limited to `--clause {', '.join(clauses)}`." if clauses else ""
+
+
 def render_summary(report: dict[str, Any], html: Path) -> str:
     lines = [
         f"## taskconform: {report['verdict']} (gate {report['gate']})",
         "",
         f"Run `{report['run_id']}`, profile `{report['profile']}`, suite {report['suite_version']}, "
-        f"{report['duration_s']} s.",
+        f"{report['duration_s']} s.{_selection(report['clauses_selected'])}",
         "",
         "| vendor | pass | fail | not-run |",
         "|---|---:|---:|---:|",

@@ -37,7 +37,7 @@ __all__ = [
 ]
 
 # 3: a failure's ``known`` is always present (null without a baseline).
-SCHEMA_VERSION = 4
+SCHEMA_VERSION = 5
 
 Verdict = Literal["pass", "fail", "not-run"]
 RunVerdict = Literal["conforms", "violations", "incomplete"]
@@ -199,6 +199,8 @@ class Report:
     vendors: tuple[VendorResult, ...]
     baseline: BaselineResult | None
     require_all_clauses: bool
+    # The clauses the run was limited to (--clause); None: every clause of the vendors tested.
+    clauses_selected: tuple[str, ...] | None
     gate_reason: str | None
     gate: Gate
     schema_version: int = field(default=SCHEMA_VERSION, init=False)

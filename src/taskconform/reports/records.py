@@ -58,3 +58,5 @@ class RunInfo:
     vendors: tuple[VendorInfo, ...]
     # Applied to every file written: no key reaches a report, whatever a response echoed.
     redact: Callable[[str], str]
+    # The clauses the run was limited to (--clause); empty: every clause of its vendors.
+    clauses: tuple[str, ...] = ()

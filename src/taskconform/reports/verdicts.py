@@ -23,7 +23,7 @@ from .model import (
     VendorResult,
     Verdict,
 )
-from .records import TestRecord, VendorInfo
+from .records import RunInfo, TestRecord, VendorInfo
 
 __all__ = ["count", "incomplete_reason", "tests_summary", "vendor_result"]
 
@@ -32,13 +32,17 @@ _STOPPING_ERRORS = ("configuration", "infrastructure")
 
 
 def vendor_result(
-    vendor: VendorInfo, records: Sequence[TestRecord], collected: int, ended_early: str | None, profile: str
+    vendor: VendorInfo,
+    records: Sequence[TestRecord],
+    collected: int,
+    ended_early: str | None,
+    run: RunInfo,
 ) -> VendorResult:
     """``collected``: how many of the vendor's tests the processes that ran them collected."""
     catalogue = load_catalogue(vendor.name)
     mine = [r for r in records if r.vendor == vendor.name]
     stopped = _stopped(mine, collected, ended_early)
-    clauses = tuple(_clause_result(clause, mine, stopped, profile) for clause in catalogue.clauses)
+    clauses = tuple(_clause_result(clause, mine, stopped, run) for clause in catalogue.clauses)
     return VendorResult(
         vendor=vendor.name,
         stopped=stopped,
@@ -116,7 +120,7 @@ def _stopped(records: Sequence[TestRecord], collected: int, ended_early: str | N
 
 
 def _clause_result(
-    clause: Clause, records: Sequence[TestRecord], stopped: str | None, profile: str
+    clause: Clause, records: Sequence[TestRecord], stopped: str | None, run: RunInfo
 ) -> ClauseResult:
     failures = tuple(
         _failure(record, finding)
@@ -134,9 +138,7 @@ def _clause_result(
         quote=clause.quote,
         rule=clause.rule,
         verdict=verdict,
-        not_run_reason=_not_run_reason(clause.id, records, stopped, profile)
-        if verdict == "not-run"
-        else None,
+        not_run_reason=_not_run_reason(clause.id, records, stopped, run) if verdict == "not-run" else None,
         skipped_checks=tuple(
             sorted({f"{r.name}: {r.skipped}" for r in records if clause.id in r.declared and r.skipped})
         ),
@@ -147,7 +149,7 @@ def _clause_result(
     )
 
 
-def _not_run_reason(clause_id: str, records: Sequence[TestRecord], stopped: str | None, profile: str) -> str:
+def _not_run_reason(clause_id: str, records: Sequence[TestRecord], stopped: str | None, run: RunInfo) -> str:
     mine = [r for r in records if clause_id in r.declared]
     skipped = sorted({r.skipped for r in mine if r.skipped})
     crashed: dict[tuple[str, str], list[str]] = {}
@@ -163,7 +165,9 @@ def _not_run_reason(clause_id: str, records: Sequence[TestRecord], stopped: str 
     if skipped:
         return "; ".join(skipped)
     if mine:
-        return f"profile too small: its checks ran but met no case of it at profile {profile}"
+        return f"profile too small: its checks ran but met no case of it at profile {run.profile}"
+    if run.clauses:
+        return f"not selected: the run was limited to --clause {', '.join(run.clauses)}"
     return "no check of this version exercises it"
 
 

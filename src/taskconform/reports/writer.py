@@ -85,7 +85,7 @@ class RunCollector:
         finished = _now()
         collected = self.collected or {}
         vendors = tuple(
-            vendor_result(vendor, self.records, collected.get(vendor.name, 0), ended_early, self.info.profile)
+            vendor_result(vendor, self.records, collected.get(vendor.name, 0), ended_early, self.info)
             for vendor in self.info.vendors
         )
         summary = count(clause for vendor in vendors for clause in vendor.clauses)
@@ -120,6 +120,7 @@ class RunCollector:
             vendors=vendors,
             baseline=baseline,
             require_all_clauses=self.require_all_clauses,
+            clauses_selected=self.info.clauses or None,
             gate_reason=gate_reason,
             gate=gate,
         )
@@ -180,6 +181,8 @@ def _summary_lines(report: Report) -> list[str]:
     if report.gate_reason:
         lines.append(f"GATE FAIL: {report.gate_reason}")
     run = f"run {report.run_id}, profile {report.profile}"
+    if report.clauses_selected:
+        run += f", limited to --clause {', '.join(report.clauses_selected)}"
     lines.append(f"verdict: {report.verdict}, gate: {report.gate} ({run})")
     return lines
 
