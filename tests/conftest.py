@@ -14,6 +14,7 @@ from pathlib import Path
 
 import pytest
 
+from taskconform.drawn_cache import CACHE_VARIABLE
 from taskconform.sandbox import SandboxOptions, create_app, serve_in_thread
 from taskconform.sandbox.target_config import sandbox_key_env, sandbox_target_toml
 
@@ -22,6 +23,7 @@ from .loopback_guard import LOG_ENV, Guard, ViolationLog, install
 LOOPBACK_SITE = Path(__file__).resolve().parent / "loopback_site"
 GUARD = pytest.StashKey[Guard]()
 GUARD_LOG = pytest.StashKey[ViolationLog]()
+SESSION_CACHE = pytest.StashKey[Path]()
 SUITE_DIR = Path(__import__("taskconform.suite", fromlist=["suite"]).__file__).parent
 DISTINCTIVE_KEY = "sfk-Zq8rT2-distinctive-4471"
 FOREIGN_KEY = "sfk-foreign-account-9923"
@@ -59,6 +61,11 @@ def pytest_configure(config: pytest.Config) -> None:
     )
     config.stash[GUARD] = install(log)
     config.stash[GUARD_LOG] = ViolationLog(log)
+    if CACHE_VARIABLE not in os.environ:
+        # One cache for the session (xdist workers inherit it): the first run of a profile draws its
+        # requests, the others read them; the user's own cache stays out of the tests' way.
+        os.environ[CACHE_VARIABLE] = tempfile.mkdtemp(prefix="taskconform-test-cache-")
+        config.stash[SESSION_CACHE] = Path(os.environ[CACHE_VARIABLE])
 
 
 @pytest.fixture(autouse=True)
@@ -104,6 +111,8 @@ def pytest_sessionfinish(session: pytest.Session) -> None:
 
 def pytest_unconfigure(config: pytest.Config) -> None:
     shutil.rmtree(config.stash[GUARD_LOG].path.parent, ignore_errors=True)
+    if SESSION_CACHE in config.stash:
+        shutil.rmtree(config.stash[SESSION_CACHE], ignore_errors=True)
 
 
 def child_env(extra: Mapping[str, str] | None) -> dict[str, str]:

@@ -22,6 +22,7 @@ from hypothesis.errors import HypothesisException
 
 from .catalogue import vendors_checking
 from .config import load_config
+from .drawn_cache import DrawnCache, cache_home
 from .errors import ConfigError, InfrastructureError, NotConfigured
 from .findings import ContractViolation, Verification
 from .fuzzing import searches
@@ -118,8 +119,7 @@ def _worker_slot(config: pytest.Config) -> WorkerSlot:
 def _keep_hypothesis_files_out_of_the_working_directory() -> None:
     """Hypothesis caches (unicode tables, constants) go to the user's cache, not into their project."""
     if not os.environ.get("HYPOTHESIS_STORAGE_DIRECTORY"):
-        cache = Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache")
-        set_hypothesis_home_dir(cache / "taskconform" / "hypothesis")
+        set_hypothesis_home_dir(cache_home() / "hypothesis")
 
 
 def _state(config: pytest.Config) -> RunState:
@@ -188,7 +188,8 @@ def _drawer(config: pytest.Config, *, tests_here: bool) -> RequestDrawer | None:
     if state is None or config.option.collectonly or not can_draw_ahead():
         return None
     keys = searches((VENDORS[name] for name in state.selected), state.clauses)
-    state.drawer = RequestDrawer(state.profile, keys, preload=tests_here)
+    cache = DrawnCache(cache_home(), state.profile)
+    state.drawer = RequestDrawer(state.profile, keys, preload=tests_here, cache=cache)
     return state.drawer
 
 

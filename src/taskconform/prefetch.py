@@ -35,6 +35,7 @@ from multiprocessing.connection import Connection
 from pathlib import Path
 from typing import BinaryIO
 
+from .drawn_cache import DrawnCache
 from .fuzzing import DrawingUnavailable, DrawnRequest, FuzzKey, load_operation, request_search
 from .profiles import Profile
 
@@ -72,7 +73,9 @@ def _claim(directory: Path, key: FuzzKey) -> bool:
     return True
 
 
-def _draw_all(profile: Profile, keys: Sequence[FuzzKey], directory: Path, go: Connection) -> None:
+def _draw_all(
+    profile: Profile, keys: Sequence[FuzzKey], directory: Path, cache: DrawnCache | None, go: Connection
+) -> None:
     """The drawer: waits for the go, then every search nobody has claimed, in order.
 
     A search that fails is marked failed: its test draws it again and reports the error. Ctrl-C is
@@ -83,39 +86,51 @@ def _draw_all(profile: Profile, keys: Sequence[FuzzKey], directory: Path, go: Co
         go.recv_bytes()
     except EOFError:
         return
-    _draw_unclaimed(profile, keys, directory)
+    _draw_unclaimed(profile, keys, directory, cache)
 
 
-def _draw_unclaimed(profile: Profile, keys: Sequence[FuzzKey], directory: Path) -> None:
+def _draw_unclaimed(
+    profile: Profile, keys: Sequence[FuzzKey], directory: Path, cache: DrawnCache | None
+) -> None:
     for key in keys:
         if not _claim(directory, key):
             continue
-        with _stream_file(directory, key).open("ab", buffering=0) as stream:
+        path = _stream_file(directory, key)
+        with path.open("ab", buffering=0) as stream:
             try:
                 request_search(profile, key, partial(_append, stream))()
             except Exception:  # whatever it is, the test meets it again and reports it
                 stream.write(_HEADER.pack(_FAILED))
                 continue
+            if cache is not None:  # kept before the end is told: a run may end the moment it reads it
+                cache.keep(key, path.read_bytes() + _HEADER.pack(_END))
             stream.write(_HEADER.pack(_END))
 
 
-def _new_directory(keys: Sequence[FuzzKey]) -> Path:
+def _new_directory(keys: Sequence[FuzzKey], cache: DrawnCache | None) -> Path:
+    """A stream per search; those an earlier run finished (``cache``) come whole, already claimed."""
     directory = Path(tempfile.mkdtemp(prefix="taskconform-drawn-"))
     for key in keys:
-        _stream_file(directory, key).touch()
+        stream = _stream_file(directory, key)
+        if cache is not None and cache.fetch(key, stream):
+            _claim(directory, key)
+        else:
+            stream.touch()
     return directory
 
 
 @contextmanager
-def drawn_once_for_every_run(profile: Profile, keys: Sequence[FuzzKey]) -> Iterator[None]:
+def drawn_once_for_every_run(
+    profile: Profile, keys: Sequence[FuzzKey], cache: DrawnCache | None
+) -> Iterator[None]:
     """Draws every search here and now, for the runs this process forks next (the selftest's).
 
     A search draws the same requests in every run of one profile, whatever the target answers
     (same seed, same settings), so runs forked from here read them instead of drawing their own;
     this process, alive while they run, stands in for their drawer.
     """
-    directory = _new_directory(keys)
-    _draw_unclaimed(replace(profile, shrink=False), keys, directory)
+    directory = _new_directory(keys, cache)
+    _draw_unclaimed(replace(profile, shrink=False), keys, directory, cache)
     os.environ[DIRECTORY_VARIABLE] = f"{directory}:{os.getpid()}"
     try:
         yield
@@ -136,18 +151,21 @@ class RequestDrawer:
     processes are done with their own start-up work, which it would otherwise slow down.
     """
 
-    def __init__(self, profile: Profile, keys: Sequence[FuzzKey], *, preload: bool) -> None:
-        """``preload``: load the operations before the fork, when this process sends requests too."""
+    def __init__(
+        self, profile: Profile, keys: Sequence[FuzzKey], *, preload: bool, cache: DrawnCache | None = None
+    ) -> None:
+        """``preload``: load the operations before the fork, when this process sends requests too.
+        ``cache``: searches earlier runs finished, and where this one keeps those it finishes."""
         for key in keys if preload else ():
             load_operation(key.spec_file, key.operation_id)
-        self.directory = _new_directory(keys)
+        self.directory = _new_directory(keys, cache)
         fork = get_context("fork")
         waiting, self._go = fork.Pipe(duplex=False)
         sys.stdout.flush()
         sys.stderr.flush()
         self._process = fork.Process(
             target=_draw_all,
-            args=(replace(profile, shrink=False), list(keys), self.directory, waiting),
+            args=(replace(profile, shrink=False), list(keys), self.directory, cache, waiting),
             daemon=True,
             name="taskconform-drawer",
         )

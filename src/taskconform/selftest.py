@@ -21,6 +21,7 @@ from dataclasses import asdict, dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
+from .drawn_cache import DrawnCache, cache_home
 from .fuzzing import searches
 from .prefetch import drawn_once_for_every_run
 from .profiles import PROFILES
@@ -190,7 +191,9 @@ def _run_forked(variants: list[Variant], profile: str, report_dir: Path, workers
     pending = list(variants)
     running: dict[int, tuple[Variant, float]] = {}
     outcomes: dict[str, Outcome] = {}
-    with drawn_once_for_every_run(PROFILES[profile], searches(VENDORS.values())):
+    profile_settings = PROFILES[profile]
+    cache = DrawnCache(cache_home(), profile_settings)
+    with drawn_once_for_every_run(profile_settings, searches(VENDORS.values()), cache):
         while pending or running:
             while pending and len(running) < workers:
                 variant = pending.pop(0)

@@ -10,12 +10,14 @@ import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import replace
+from pathlib import Path
 from types import SimpleNamespace
 from typing import Any
 
 import pytest
 
 from taskconform import fuzzing
+from taskconform.drawn_cache import DrawnCache
 from taskconform.findings import ContractViolation, Verification
 from taskconform.fuzzing import (
     DrawingUnavailable,
@@ -45,9 +47,9 @@ def draw(profile: Profile, key: FuzzKey) -> list[DrawnRequest]:
 
 @contextmanager
 def drawing(
-    profile: Profile, keys: list[FuzzKey], *, go: bool = True
+    profile: Profile, keys: list[FuzzKey], *, go: bool = True, cache: DrawnCache | None = None
 ) -> Iterator[tuple[RequestDrawer, DrawnRequests]]:
-    drawer = RequestDrawer(profile, keys, preload=False)
+    drawer = RequestDrawer(profile, keys, preload=False, cache=cache)
     try:
         ahead = DrawnRequests.of_this_run()
         assert ahead is not None
@@ -74,6 +76,35 @@ def test_requests_drawn_ahead_are_those_the_test_draws_in_the_same_order() -> No
     for key in KEYS:
         assert taken[key] == draw(QUICK, key), key
         assert len(taken[key]) == QUICK.fuzz_examples
+
+
+def test_a_search_an_earlier_run_finished_is_read_from_the_cache_and_not_drawn_again(
+    tmp_path: Path,
+) -> None:
+    cache = DrawnCache(tmp_path, QUICK)
+    with drawing(QUICK, KEYS[:2], cache=cache) as (drawer, ahead):
+        wait_until_the_drawer_has_started(drawer, 2)
+        first = [list(ahead.take(key) or ()) for key in KEYS[:2]]
+    assert sorted(p.name for p in (tmp_path / "drawn").iterdir()) == sorted(
+        cache.entry(k).name for k in KEYS[:2]
+    )
+    with drawing(QUICK, KEYS[:2], go=False, cache=cache) as (_, ahead):
+        # Never told to go, the drawer draws nothing: the streams are the cache's, whole and claimed.
+        assert (
+            [list(ahead.take(key) or ()) for key in KEYS[:2]] == first == [draw(QUICK, k) for k in KEYS[:2]]
+        )
+
+
+def test_the_cache_keeps_searches_apart_by_everything_that_decides_their_requests(tmp_path: Path) -> None:
+    entries = {
+        DrawnCache(tmp_path, profile).entry(key)
+        for profile in (QUICK, PROFILES["standard"], replace(QUICK, fuzz_examples=QUICK.fuzz_examples + 1))
+        for key in KEYS
+    }
+    assert len(entries) == 3 * len(KEYS)
+    assert DrawnCache(tmp_path, replace(QUICK, shrink=False)).entry(KEYS[0]) == DrawnCache(
+        tmp_path, QUICK
+    ).entry(KEYS[0]), "shrinking happens in the test, not in the drawing"
 
 
 def test_the_drawer_and_its_files_are_gone_once_closed_even_mid_search() -> None:

@@ -180,8 +180,6 @@ def test_a_target_killed_mid_run_gives_exit_3_and_an_incomplete_report(tmp_path:
                 "run",
                 "--config",
                 str(config),
-                "--profile",
-                "standard",
                 "--report-dir",
                 str(tmp_path / "r"),
             ],
