@@ -1,7 +1,7 @@
 """The registry of vendors: one package each (``vendors/<vendor>/``), holding everything that differs
 between the task APIs; the runner, the plugin, reports and fuzzing are shared.
 
-ARCHITECTURE.md lists what a vendor package provides; ``tests/test_vendor_checklist.py`` fails,
+ARCHITECTURE.md lists what a vendor package provides; ``tests/unit/test_vendor_checklist.py`` fails,
 naming the missing part, when a registered vendor lacks one.
 """
 
