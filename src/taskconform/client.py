@@ -16,11 +16,12 @@ import ssl
 import time
 from collections import Counter
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import UTC
 from enum import Enum
 from functools import cache
 from typing import Any
+from urllib.parse import parse_qsl, urlsplit
 
 import httpx
 
@@ -28,7 +29,16 @@ from .errors import InfrastructureError
 from .exchange import Exchange, RecordedRequest, RecordedResponse
 from .redaction import Redactor
 
-__all__ = ["WRONG_KEY", "ApiClient", "AuthMode", "AuthScheme", "OutcomeUnknown", "RetryPolicy", "backoff_s"]
+__all__ = [
+    "WRONG_KEY",
+    "ApiClient",
+    "AuthMode",
+    "AuthScheme",
+    "OutcomeUnknown",
+    "RetryPolicy",
+    "SentCredential",
+    "backoff_s",
+]
 
 WRONG_KEY = "taskconform-deliberately-wrong-key"
 _UNSET: Any = object()
@@ -46,6 +56,15 @@ class AuthMode(Enum):
 
 
 @dataclass(frozen=True)
+class SentCredential:
+    """A key a request carried, and where: the security checks look for it in the answer. The value
+    stays out of the repr, so no traceback or assertion message shows it."""
+
+    where: str  # e.g. "the x-api-key header", "the api_key query parameter"
+    value: str = field(repr=False)
+
+
+@dataclass(frozen=True)
 class AuthScheme:
     """Where a vendor expects its key: a header (with a prefix such as ``Bearer ``) or a query parameter."""
 
@@ -58,6 +77,19 @@ class AuthScheme:
             headers[self.name] = self.prefix + key
         else:
             params[self.name] = key
+
+    def carried(self, request: RecordedRequest) -> tuple[SentCredential, ...]:
+        """The keys ``request`` carried where this scheme puts them, read from the request as sent
+        (the valid key, another configured one, the deliberately wrong one; none when it had none)."""
+        if self.location == "header":
+            where = f"the {self.name} header"
+            values = [v for k, v in request.headers.items() if k.lower() == self.name.lower()]
+            values = [v.removeprefix(self.prefix) for v in values]
+        else:
+            where = f"the {self.name} query parameter"
+            query = parse_qsl(urlsplit(request.url).query, keep_blank_values=True)
+            values = [value for name, value in query if name == self.name]
+        return tuple(SentCredential(where, value) for value in dict.fromkeys(values) if value)
 
 
 @dataclass(frozen=True)

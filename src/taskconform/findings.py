@@ -1,7 +1,9 @@
 """Findings: a clause, what it requires, what came back, and the exchanges that show it.
 
 Checks record findings instead of stopping at the first broken rule (one response can break
-several clauses); ``Verification.settle`` raises them together as one ``ContractViolation``.
+several clauses); ``Verification.settle`` raises them together as one ``ContractViolation``. A finding
+of a clause that only warns (example level, in a run that is not strict) is noted instead, and never
+raised: a deviation from an example must not stop a test before it checks what the documents require.
 """
 
 from __future__ import annotations
@@ -51,20 +53,31 @@ class ContractViolation(AssertionError):
 
 @dataclass(repr=False)
 class Verification:
-    """The clauses one test exercised and the findings it recorded."""
+    """The clauses one test exercised, the findings it recorded and the warnings it noted."""
 
     def __repr__(self) -> str:
-        return f"Verification({len(self.exercised)} clauses exercised, {len(self.findings)} findings)"
+        return (
+            f"Verification({len(self.exercised)} clauses exercised, {len(self.findings)} findings, "
+            f"{len(self.warnings)} warnings)"
+        )
 
     redactor: Redactor
+    # Clauses whose findings are warnings: noted (the first per clause), never raised.
+    warn_only: frozenset[str] = frozenset()
     exercised: set[str] = field(default_factory=set)
     findings: list[Finding] = field(default_factory=list)
+    warnings: list[Finding] = field(default_factory=list)
 
     def expect(self, clause: str, holds: bool, expected: str, actual: Any, *evidence: Exchange) -> bool:
         self.exercised.add(clause)
-        if not holds:
-            self.findings.append(Finding(clause, expected, str(actual), tuple(evidence)))
-        return holds
+        if holds:
+            return True
+        finding = Finding(clause, expected, str(actual), tuple(evidence))
+        if clause not in self.warn_only:
+            self.findings.append(finding)
+        elif all(noted.clause != clause for noted in self.warnings):
+            self.warnings.append(finding)
+        return False
 
     def settle(self) -> None:
         """Raise what was found since the last settle; called at the end of every example."""

@@ -137,6 +137,20 @@ def load_operation(spec_file: str, operation_id: str) -> APIOperation[Any, Any, 
     return _schema(spec_file).find_operation_by_id(operation_id)
 
 
+def coverage_cases(key: FuzzKey, mode: Mode) -> list[Case[Any]]:
+    """Schemathesis' coverage phase for the operation: its boundary values, missing required fields
+    and wrong types, the same on every run. Not its undeclared methods: what a server answers to
+    them is a question these documents never take up."""
+    from schemathesis import GenerationMode
+
+    schema = _schema(key.spec_file)
+    operation = load_operation(key.spec_file, key.operation_id)
+    cases = schema.iter_coverage_cases(
+        operation, generation_modes=[GenerationMode(mode)], generation_config=schema.config.generation
+    )
+    return [case for case in cases if case.method.upper() == operation.method.upper()]
+
+
 @cache
 def _requests(key: FuzzKey) -> st.SearchStrategy[Case[Any]]:
     """Built once per search: building it costs more than drawing many requests from it."""

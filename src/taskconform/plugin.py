@@ -20,7 +20,7 @@ import pytest
 from hypothesis.configuration import set_hypothesis_home_dir
 from hypothesis.errors import HypothesisException
 
-from .catalogue import vendors_checking
+from .catalogue import load_catalogue, vendors_checking
 from .config import load_config
 from .drawn_cache import DrawnCache, cache_home
 from .errors import ConfigError, InfrastructureError, NotConfigured
@@ -86,6 +86,8 @@ def pytest_configure(config: pytest.Config) -> None:
             tuple(VendorInfo(name, targets[name].base_url, targets[name].redacted()) for name in requested),
             state.redactor.redact,
             clauses,
+            strict_examples=config.getoption("--conformance-strict-examples"),
+            security_checks=not config.getoption("--conformance-no-security-checks"),
         )
         collector = RunCollector(info, Path(config.getoption("--conformance-report-dir")))
         cleanup = config.getoption("--conformance-cleanup")
@@ -100,6 +102,11 @@ def pytest_configure(config: pytest.Config) -> None:
             raise pytest.UsageError(
                 "--conformance-require-all-clauses certifies every clause; "
                 "--conformance-clause limits the run to some"
+            )
+        if collector.require_all_clauses and not info.security_checks:
+            raise pytest.UsageError(
+                "--conformance-require-all-clauses certifies every clause; "
+                "--conformance-no-security-checks leaves the security checks out"
             )
         config.pluginmanager.register(_ReportingPlugin(collector, state, enabled), "taskconform-reporting")
     if _xdist_controller(config):
@@ -208,29 +215,40 @@ def pytest_unconfigure(config: pytest.Config) -> None:
 _VERIFY = pytest.StashKey[Verification]()
 
 
+def _warn_only(config: pytest.Config, state: RunState) -> frozenset[str]:
+    """The clauses whose findings only warn: the example-level ones, unless the run is strict."""
+    if config.getoption("--conformance-strict-examples"):
+        return frozenset()
+    clauses = (clause for name in state.selected for clause in load_catalogue(name).clauses)
+    return frozenset(clause.id for clause in clauses if clause.level == "example")
+
+
 @pytest.fixture
 def verify(run_state: RunState, request: pytest.FixtureRequest) -> Verification:
     for _, target in run_state.open_targets():
         target.client.journal.clear()
-    verification = Verification(run_state.redactor)
+    verification = Verification(run_state.redactor, _warn_only(request.config, run_state))
     request.node.stash[_VERIFY] = verification
     return verification
 
 
-def _target(run_state: RunState, name: str) -> Target:
-    """A vendor whose configuration turned out unusable stops; the other vendors go on."""
+def _target(run_state: RunState, name: str, config: pytest.Config) -> Target:
+    """A vendor whose configuration turned out unusable stops; the other vendors go on. Its answers pass
+    the generic security checks unless the run turned them off."""
     if name in run_state.stopped:
         pytest.skip(f"vendor stopped: {run_state.stopped[name]}")
     try:
-        return run_state.target(name)
+        target = run_state.target(name)
     except ConfigError as exc:
         run_state.stopped[name] = f"configuration error: {exc}"
         raise
+    target.checks_security = not config.getoption("--conformance-no-security-checks")
+    return target
 
 
 @pytest.fixture
-def target(run_state: RunState, vendor_name: str) -> Target:
-    return _target(run_state, vendor_name)
+def target(run_state: RunState, vendor_name: str, request: pytest.FixtureRequest) -> Target:
+    return _target(run_state, vendor_name, request.config)
 
 
 @pytest.hookimpl(wrapper=True)
@@ -289,13 +307,14 @@ def _record(item: pytest.Item, call: pytest.CallInfo[None], state: RunState) -> 
     record.generation_s = round(counts.generation_s, 4)
     record.backoffs = {str(status): n for status, n in sorted(counts.backoffs.items())}
     record.backoff_wait_s = round(counts.backoff_wait_s, 3)
+    record.findings = [f.to_dict(state.redactor) for f in verification.warnings] if verification else []
     if call.excinfo is None:
         return record
     exc = call.excinfo.value
     if call.excinfo.errisinstance(pytest.skip.Exception):
         record.skipped = state.redactor.redact(str(exc))
     elif violations := _violations(exc):
-        record.findings = [f.to_dict(state.redactor) for v in violations for f in v.findings]
+        record.findings += [f.to_dict(state.redactor) for v in violations for f in v.findings]
     elif infrastructure := _infrastructure(exc):
         record.error = ("infrastructure", state.redactor.redact(str(infrastructure)))
     elif isinstance(exc, ConfigError):

@@ -2,18 +2,42 @@
 
 A probe sends one request in which exactly one documented error condition holds, and expects the
 documented status and message; for writes it also proves, where the vendor offers a read, that the
-rejected request changed nothing.
+rejected request changed nothing. A ``KeyProbe`` presents the key its own way (another header, another
+scheme word, the key spoilt on purpose) to prove that only the documented presentation is accepted.
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
 from typing import Any
 
 from .checks import body_strings
 from .findings import Verification
 from .target import NO_BODY, Probe, Target
 
-__all__ = ["run_probe"]
+__all__ = ["KeyProbe", "run_probe"]
+
+
+@dataclass(frozen=True, kw_only=True)
+class KeyProbe(Probe):
+    """A probe whose key is not presented as the vendor's scheme does it.
+
+    ``headers`` builds the request's headers from the configured key (``key_option``'s, else the
+    vendor's own), so a probe can send the real key where or how the document does not put it
+    without holding it: the key stays a secret, masked wherever the exchange is shown. ``auth`` says
+    what the vendor's own scheme adds beside them (``AuthMode.MISSING``: nothing, so a header of the
+    scheme's name is the probe's own; ``AuthMode.WRONG``: a wrong key in its usual place).
+    """
+
+    headers: Callable[[str], Mapping[str, str]]
+
+
+def _presented_headers(target: Target, probe: Probe) -> dict[str, str]:
+    """The headers a ``KeyProbe`` presents its key in; every other probe leaves the key to the client."""
+    if not isinstance(probe, KeyProbe):
+        return {}
+    return dict(probe.headers(target.secret(probe.key_option or target.vendor.key_option)))
 
 
 def _fill(value: Any, target: Target, writes: bool) -> Any:
@@ -65,6 +89,7 @@ def run_probe(target: Target, verify: Verification, probe: Probe) -> None:
         body["json_body"] = _fill(probe.json_body, target, writes)
     elif probe.content is not None:
         body["content"] = probe.content
+    headers = _presented_headers(target, probe)
     params = _fill(dict(probe.params), target, writes)
     exchange = target.call(
         verify,
@@ -73,6 +98,7 @@ def run_probe(target: Target, verify: Verification, probe: Probe) -> None:
         params=params,
         auth=probe.auth,
         key_option=probe.key_option,
+        headers=headers,
         **body,
     )
     if probe.status is None:

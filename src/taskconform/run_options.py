@@ -142,6 +142,24 @@ RUN_OPTIONS: tuple[Option, ...] = (
         default=False,
     ),
     Option(
+        "strict_examples",
+        "--strict-examples",
+        "fail the gate on example-level deviations too (values only a documented example shows); "
+        "default: report them as warnings",
+        kind="flag",
+        pytest_flag="--conformance-strict-examples",
+        default=False,
+    ),
+    Option(
+        "no_security_checks",
+        "--no-security-checks",
+        "skip the generic security checks (contracts/security.yaml; e.g. a response echoing the API key): "
+        "they are then not-run, saying so; default: on, and a finding fails the gate",
+        kind="flag",
+        pytest_flag="--conformance-no-security-checks",
+        default=False,
+    ),
+    Option(
         "summary",
         "--summary",
         "append a Markdown summary to FILE (e.g. $GITHUB_STEP_SUMMARY)",

@@ -22,7 +22,7 @@ from pathlib import Path
 from typing import TextIO
 from urllib.parse import urlsplit
 
-from .catalogue import vendors_checking
+from .catalogue import load_security_clauses, vendors_checking
 from .client import ApiClient
 from .config import TargetConfig, load_config
 from .contract import load_spec_contract
@@ -58,6 +58,8 @@ class RunOptions:
     baseline: Path | None = None
     baseline_update: bool = False
     require_all_clauses: bool = False
+    strict_examples: bool = False
+    no_security_checks: bool = False
     summary: Path | None = None
     # Only for the bundled sandbox: deliberate faults and allowed variations to switch on.
     faults: tuple[str, ...] = ()
@@ -110,6 +112,17 @@ def _refuse_production(config: TargetConfig, vendors: tuple[str, ...], allowed: 
                 "tasks on the configured records there. Point it at staging, or pass "
                 "--allow-production-writes if you accept writes to production"
             )
+
+
+def _refuse_security_off(options: RunOptions) -> None:
+    """Turning the security checks off cannot go with certifying every clause or checking one of them."""
+    if not options.no_security_checks:
+        return
+    if options.require_all_clauses:
+        raise UsageError("--require-all-clauses certifies every clause; --no-security-checks leaves some out")
+    security = [clause.id for clause in load_security_clauses() if clause.id in options.clauses]
+    if security:
+        raise UsageError(f"--clause {security[0]} is a security check; --no-security-checks turns them off")
 
 
 def _check_reachable(config: TargetConfig, vendors: tuple[str, ...], timeout_s: float = 5.0) -> None:
@@ -289,6 +302,7 @@ def run(options: RunOptions) -> int:
             raise UsageError("--baseline-update needs --baseline FILE (the file to write)")
         if options.clauses and options.require_all_clauses:
             raise UsageError("--require-all-clauses certifies every clause; --clause limits the run to some")
+        _refuse_security_off(options)
         if options.config is not None:
             if options.faults or options.variations:
                 raise UsageError(

@@ -5,6 +5,10 @@ its own port): the faithful sandbox and every allowed variation must conform, ev
 fault must be caught — by the clause it breaks, else it counts as a warning. ``--with-variation``
 switches a variation on in every run, so the same holds beside it (a gateway refusing now and then
 must neither hide a fault nor raise an alarm).
+
+Every run is strict about examples (``--strict-examples``): a fault of an example-level clause is
+then killed by its own clause, like any other, and the faithful sandbox and every variation must
+match the documented examples too, so the example-level clauses are proven free of false alarms.
 """
 
 from __future__ import annotations
@@ -31,6 +35,9 @@ from .sandbox.faults import ALL_VENDORS, check_names, load_faults, load_variatio
 from .vendors import VENDORS
 
 __all__ = ["Variant", "load_variants", "run_selftest"]
+
+# Every selftest run judges example-level clauses as strictly as must clauses (see above).
+STRICT_EXAMPLES = "--strict-examples"
 
 
 @dataclass(frozen=True)
@@ -64,6 +71,7 @@ class Variant:
 
     def run_flags(self) -> list[str]:
         return [
+            STRICT_EXAMPLES,
             *(arg for name in self.faults for arg in ("--fault", name)),
             *(arg for name in self.variations for arg in ("--variation", name)),
             *(arg for vendor in self.vendors for arg in ("--only", vendor)),
@@ -177,6 +185,7 @@ def _forked_run(variant: Variant, profile: str, report_dir: Path) -> int:
                 report_dir=run_dir,
                 faults=variant.faults,
                 variations=variant.variations,
+                strict_examples=True,
                 in_process=True,
                 no_shrink=True,
             )

@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 from urllib.parse import quote
 
-from .checks import ResponseCheck, ResponseContext, run_response_checks
+from .checks import SECURITY_CLAUSES, ResponseCheck, ResponseContext, run_response_checks
 from .client import ApiClient, AuthMode, AuthScheme
 from .config import RunSettings, SectionSpec, VendorTarget
 from .contract import OperationContract, load_spec_contract
@@ -26,7 +26,17 @@ from .findings import Verification
 if TYPE_CHECKING:
     from schemathesis import Case
 
-__all__ = ["NO_BODY", "AnswerCheck", "Pool", "Probe", "Target", "Vendor", "WorkerSlot", "share_of"]
+__all__ = [
+    "NO_BODY",
+    "AnswerCheck",
+    "NearMissRejection",
+    "Pool",
+    "Probe",
+    "Target",
+    "Vendor",
+    "WorkerSlot",
+    "share_of",
+]
 
 NO_BODY: Any = object()
 # A vendor's own expectation on a probe's answer (an error code, ids in the body...): whether it holds,
@@ -63,6 +73,17 @@ class Probe:
 
 
 @dataclass(frozen=True)
+class NearMissRejection:
+    """A documented rejection of values outside an enum: the probe that provokes it (by id), the field,
+    and the kinds of near-miss (``near_miss.VARIANT_KINDS``) the document still rejects — a value
+    "not in the list" is rejected in every kind; "in any letter case" leaves the case open."""
+
+    probe: str
+    field: str
+    kinds: tuple[str, ...] = ("case", "whitespace", "affix", "empty")
+
+
+@dataclass(frozen=True)
 class Pool:
     """Where one kind of record comes from: a config key, else fixed values the suite makes up.
 
@@ -92,6 +113,9 @@ class Vendor:
     # Target.pool.
     pools: Mapping[str, Pool]
     probes: tuple[Probe, ...]
+    # Documented rejections of values outside an enum, sent again with near-misses of the value
+    # (near_miss.rejection_probes): which probe, which field, which kinds of near-miss.
+    near_miss_rejections: tuple[NearMissRejection, ...] = ()
     # The config key naming the environment variable that holds the API key.
     key_option: str = "api_key_env"
     # A read-only operation on one record (path parameter ``record_param``): proves a "missing" id
@@ -107,9 +131,11 @@ class Vendor:
 
     @property
     def answer_clauses(self) -> frozenset[str]:
-        """Clauses checked on every answer of their operation, whichever test called it: any test of
-        the vendor may find them broken, not only those that declare them."""
-        return frozenset(clause for checks in self.response_clauses.values() for clause in checks.values())
+        """Clauses checked on every answer of their operation (the generic security checks on every
+        answer at all), whichever test called it: any test of the vendor may find them broken, not
+        only those that declare them."""
+        mapped = (clause for checks in self.response_clauses.values() for clause in checks.values())
+        return frozenset(mapped) | frozenset(SECURITY_CLAUSES.values())
 
 
 @dataclass(frozen=True)
@@ -143,6 +169,8 @@ class Target:
     generation_s: float = 0.0
     # Records no write may reach, with the reason (a default "missing" id the target says exists).
     withheld: dict[Any, str] = field(default_factory=dict)
+    # Whether every answer also passes the generic security checks (off with --no-security-checks).
+    checks_security: bool = True
 
     def option(self, name: str) -> Any:
         """A configured value; an optional key left out stops only the check that needs it."""
@@ -210,9 +238,14 @@ class Target:
     def receive(
         self, verify: Verification, operation_id: str, exchange: Exchange, path_params: Mapping[str, Any]
     ) -> None:
-        """Every answer: judged by the checks mapped to its operation, and noted if it created a task."""
-        context = ResponseContext(self.operation(operation_id), exchange, path_params)
+        """Every answer: judged by the checks mapped to its operation and by the generic security checks
+        (every exchange of a test passes here: ``call`` and fuzzing's ``send`` both end in it), and
+        noted if it created a task."""
+        carried = self.vendor.auth.carried(exchange.request)
+        context = ResponseContext(self.operation(operation_id), exchange, path_params, carried)
         run_response_checks(verify, self.vendor.response_clauses.get(operation_id, {}), context)
+        if self.checks_security:
+            run_response_checks(verify, SECURITY_CLAUSES, context)
         if self.vendor.created_task is not None:
             created = self.vendor.created_task(operation_id, exchange, path_params)
             if created is not None:

@@ -84,6 +84,7 @@ def test_a_vendor_whose_configuration_fails_stops_alone(tmp_path: Path) -> None:
         assert by_vendor[other]["summary"] == {
             "pass": len(by_vendor[other]["clauses"]),
             "fail": 0,
+            "warn": 0,
             "not-run": 0,
         }
     reasons = {c["not_run_reason"] for c in by_vendor["superfone"]["clauses"]}

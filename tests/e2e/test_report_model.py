@@ -8,6 +8,7 @@ test records, through the same writer.
 from __future__ import annotations
 
 import json
+from dataclasses import replace
 from importlib.resources import files
 from pathlib import Path
 from typing import Any
@@ -158,8 +159,89 @@ def test_an_incomplete_run_matches_the_schema_and_counts_its_error_in_junit(tmp_
     suites = {s.get("name"): s for s in ET.parse(run_dir / "junit.xml").getroot()}
     run = suites["taskconform.run"]
     assert (run.get("tests"), run.get("errors"), run.get("failures")) == ("1", "1", "0")
-    superfone = suites["taskconform.superfone"]
-    cases = superfone.findall("testcase")
-    assert superfone.get("tests") == str(len(cases)) == str(sum(vendor["summary"].values()))
-    assert superfone.get("skipped") == str(vendor["summary"]["not-run"])
-    assert (superfone.get("failures"), superfone.get("errors")) == ("0", "0")
+    own = [suites["taskconform.superfone"], suites["taskconform.superfone.security"]]
+    cases = [case for suite in own for case in suite.findall("testcase")]
+    assert sum(int(suite.get("tests") or 0) for suite in own) == len(cases) == sum(vendor["summary"].values())
+    assert sum(int(suite.get("skipped") or 0) for suite in own) == vendor["summary"]["not-run"]
+    assert {(suite.get("failures"), suite.get("errors")) for suite in own} == {("0", "0")}
+
+
+# --- Example-level warnings and the generic security checks -----------------------------------
+
+MESSAGE, SECURITY = "SF-CREATE-EXAMPLE-MESSAGE", "SEC-CREDENTIAL-NOT-REFLECTED"
+
+
+def _deviating(tmp_path: Path, found: tuple[str, ...], **run: bool) -> RunCollector:
+    """A run in which one test met the deviations ``found``: an example-level one, a reflected key."""
+    findings = {
+        MESSAGE: {
+            "clause": MESSAGE,
+            "expected": '"message": "success"',
+            "actual": "'ok'",
+            "exchanges": [_exchange()],
+        },
+        SECURITY: {
+            "clause": SECURITY,
+            "expected": "no trace of the key",
+            "actual": "header x",
+            "exchanges": [],
+        },
+    }
+    test = _record("test_create", [CREATED], [CREATED, *found], findings=[findings[c] for c in found])
+    collector = _collector(tmp_path, test)
+    collector.info = replace(collector.info, **run)
+    return collector
+
+
+def _clauses(report: dict[str, Any]) -> dict[str, dict[str, Any]]:
+    return {c["id"]: c for c in report["vendors"][0]["clauses"]}
+
+
+def test_an_example_level_deviation_is_a_warning_that_passes_the_gate(tmp_path: Path) -> None:
+    collector = _deviating(tmp_path, (MESSAGE,), security_checks=False)
+    collector.baseline_path = tmp_path / "baseline.txt"
+    collector.update_baseline = True
+    run_dir = collector.finish()
+    report = _written(run_dir)
+    assert _errors(report) == []
+    clauses = _clauses(report)
+    assert (clauses[MESSAGE]["verdict"], clauses[MESSAGE]["level"]) == ("warn", "example")
+    assert len(clauses[MESSAGE]["failures"]) == 1 and report["summary"]["warn"] == 1
+    assert (report["verdict"], report["gate"], report["strict_examples"]) == ("conforms", "pass", False)
+    assert "superfone" not in collector.baseline_path.read_text()  # a warning needs no acceptance
+    assert clauses[SECURITY]["not_run_reason"] == "security checks turned off (--no-security-checks)"
+    assert report["security_checks"] is False
+    lines = "\n".join(collector.summary_lines())
+    assert f"WARN (example) {MESSAGE}: " in lines and "--strict-examples makes them fail the gate" in lines
+    warned = ET.parse(run_dir / "junit.xml").getroot().find(f".//testcase[@name='{MESSAGE}']")
+    assert warned is not None and warned.find("failure") is None
+    skipped = warned.find("skipped")
+    assert skipped is not None and skipped.get("type") == "warning" and "expected" in (skipped.text or "")
+
+
+def test_strict_examples_make_the_deviation_a_failure_and_security_findings_fail_apart(
+    tmp_path: Path,
+) -> None:
+    collector = _deviating(tmp_path, (MESSAGE, SECURITY), strict_examples=True)
+    run_dir = collector.finish()
+    report = _written(run_dir)
+    assert _errors(report) == []
+    clauses = _clauses(report)
+    assert clauses[MESSAGE]["verdict"] == clauses[SECURITY]["verdict"] == "fail"
+    assert (clauses[SECURITY]["family"], clauses[SECURITY]["seed"]) == ("security", "security.yaml")
+    assert (report["verdict"], report["gate"], report["summary"]["warn"]) == ("violations", "fail", 0)
+    lines = collector.summary_lines()
+    assert any(line.startswith(f"  FAIL (example) {MESSAGE}: ") for line in lines)
+    assert any(line.startswith(f"  FAIL (security) {SECURITY}: ") for line in lines)
+    suites = {s.get("name"): s for s in ET.parse(run_dir / "junit.xml").getroot()}
+    security = suites["taskconform.superfone.security"]
+    assert [case.get("name") for case in security.findall("testcase")] == [SECURITY]
+    failure = security.find("testcase/failure")
+    assert failure is not None and failure.get("type") == "SecurityFinding"
+    assert suites["taskconform.superfone"].find(f"testcase[@name='{SECURITY}']") is None
+
+
+def test_a_report_of_the_previous_schema_is_refused(sandbox_report: dict[str, Any]) -> None:
+    assert _errors({**sandbox_report, "schema_version": SCHEMA_VERSION - 1})
+    clause = {k: v for k, v in sandbox_report["vendors"][0]["clauses"][0].items() if k != "level"}
+    assert _errors({**sandbox_report, "vendors": [{**sandbox_report["vendors"][0], "clauses": [clause]}]})

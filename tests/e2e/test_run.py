@@ -20,16 +20,68 @@ def _report(report_dir: Path) -> dict:
     return json.loads((report_dir / "latest" / "report.json").read_text(encoding="utf-8"))
 
 
+SECURITY = "SEC-CREDENTIAL-NOT-REFLECTED"
+
+
+def _clause(report: dict, vendor: str, clause_id: str) -> dict:
+    clauses = next(v["clauses"] for v in report["vendors"] if v["vendor"] == vendor)
+    return next(c for c in clauses if c["id"] == clause_id)
+
+
 def test_run_without_config_tests_the_bundled_sandbox_and_writes_reports(tmp_path: Path) -> None:
     result = run_taskconform("run", "--report-dir", str(tmp_path / "reports"))
     assert result.code == 0, result.output
     report = _report(tmp_path / "reports")
     assert report["verdict"] == "conforms"
     assert report["summary"]["fail"] == 0 and report["summary"]["not-run"] == 0
+    assert report["summary"]["warn"] == 0  # the sandbox follows the documented examples too
     run_dir = tmp_path / "reports" / report["run_id"]
     for name in ("report.json", "junit.xml", "report.html"):
         assert (run_dir / name).is_file() and (tmp_path / "reports" / "latest" / name).is_file()
     assert "verdict: conforms" in result.output
+    # Every vendor gets the generic security checks, passed, in a section of their own.
+    html = (run_dir / "report.html").read_text(encoding="utf-8")
+    for vendor in report["vendors"]:
+        assert _clause(report, vendor["vendor"], SECURITY)["verdict"] == "pass"
+        assert f'id="security-{vendor["vendor"]}"' in html
+
+
+def test_security_checks_turned_off_are_not_run_saying_so(tmp_path: Path) -> None:
+    result = run_taskconform(
+        "run", "--only", "smartlead", "--no-security-checks", "--report-dir", str(tmp_path)
+    )
+    assert result.code == 0, result.output
+    report = _report(tmp_path)
+    assert report["security_checks"] is False
+    clause = _clause(report, "smartlead", SECURITY)
+    assert (clause["verdict"], clause["not_run_reason"]) == (
+        "not-run",
+        "security checks turned off (--no-security-checks)",
+    )
+    assert f"NOT-RUN {SECURITY}: security checks turned off (--no-security-checks)" in result.output
+
+
+def test_an_example_level_deviation_warns_and_fails_only_with_strict_examples(tmp_path: Path) -> None:
+    """The sandbox answers "message": "ok" to a create, where only the example shows "success"."""
+    args = (
+        "run",
+        "--fault",
+        "create-message-ok",
+        "--only",
+        "superfone",
+        "--clause",
+        "SF-CREATE-EXAMPLE-MESSAGE",
+    )
+    warned = run_taskconform(*args, "--report-dir", str(tmp_path / "w"))
+    assert warned.code == 0, warned.output
+    assert "WARN (example) SF-CREATE-EXAMPLE-MESSAGE" in warned.output and "gate: pass" in warned.output
+    clause = _clause(_report(tmp_path / "w"), "superfone", "SF-CREATE-EXAMPLE-MESSAGE")
+    assert (clause["verdict"], clause["level"]) == ("warn", "example")
+    assert "Example-level warnings (1)" in (tmp_path / "w" / "latest" / "report.html").read_text()
+    strict = run_taskconform(*args, "--strict-examples", "--report-dir", str(tmp_path / "s"))
+    assert strict.code == 1, strict.output
+    assert "FAIL (example) SF-CREATE-EXAMPLE-MESSAGE" in strict.output
+    assert _clause(_report(tmp_path / "s"), "superfone", "SF-CREATE-EXAMPLE-MESSAGE")["verdict"] == "fail"
 
 
 def test_run_against_a_separate_server_conforms(sandbox_target: SandboxTarget, tmp_path: Path) -> None:
@@ -160,6 +212,8 @@ def test_an_unreachable_target_exits_3_without_a_verdict(tmp_path: Path) -> None
         (["--profile", "fastest"], "invalid choice"),
         (["--clause", "SF-NO-SUCH-RULE"], "--clause SF-NO-SUCH-RULE: no such clause"),
         (["--clause", "SF-LIST-PAGINATION", "--require-all-clauses"], "--require-all-clauses certifies"),
+        (["--no-security-checks", "--require-all-clauses"], "--no-security-checks leaves some out"),
+        (["--no-security-checks", "--clause", SECURITY], f"--clause {SECURITY} is a security check"),
     ],
 )
 def test_bad_usage_exits_2_with_one_clear_line(args: list[str], message: str, tmp_path: Path) -> None:

@@ -38,9 +38,10 @@ def _assert_no_secret(blobs: dict[str, bytes]) -> int:
 
 
 def test_no_key_in_any_output_even_when_the_target_echoes_it(tmp_path: Path) -> None:
-    """A fault echoes the key in error bodies, failures are forced: console, junit, json, html,
-    reproductions and pytest's own output (runner and plain pytest) must still be clean."""
-    faults = frozenset({"not-found-echoes-key", "list-oldest-first"})
+    """Faults echo the key in error bodies and in a header of every success, failures are forced:
+    console, junit, json, html, reproductions and pytest's own output (runner and plain pytest) must
+    still be clean, and the security finding still says where the key came back."""
+    faults = frozenset({"not-found-echoes-key", "list-oldest-first", "success-header-echoes-key"})
     for target in start_sandbox(tmp_path, faults):
         via_runner = run_taskconform(
             "run", "--config", str(target.config), "--report-dir", str(tmp_path / "r1"), env=target.env
@@ -63,6 +64,11 @@ def test_no_key_in_any_output_even_when_the_target_echoes_it(tmp_path: Path) -> 
     print(f"searched {searched} bytes in {len(outputs)} outputs for the key")
     assert searched > 100_000
     assert b"${SF_API_KEY}" in b"".join(b for p, b in outputs.items() if p.endswith(".sh"))
+    report = json.loads((tmp_path / "r1" / "latest" / "report.json").read_text(encoding="utf-8"))
+    security = next(c for c in report["vendors"][0]["clauses"] if c["id"] == "SEC-CREDENTIAL-NOT-REFLECTED")
+    places = " ".join(failure["actual"] for failure in security["failures"])
+    assert security["verdict"] == "fail" and 'header x-debug-key "<the key>"' in places
+    assert "FAIL (security) SEC-CREDENTIAL-NOT-REFLECTED" in via_runner.output
 
 
 def test_a_documented_production_host_is_refused_without_the_explicit_flag(tmp_path: Path) -> None:

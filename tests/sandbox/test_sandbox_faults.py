@@ -678,6 +678,65 @@ def not_found_bodies(sandbox: Sandbox) -> object:
     return [response.json() for response in responses]
 
 
+@fault("success-header-echoes-key", faithful=[None, None], deviant=[KEY_A, None])
+def debug_key_headers(sandbox: Sandbox) -> object:
+    """The X-Debug-Key header of [a success, a 404]."""
+    return [
+        sandbox.list(1001).headers.get("x-debug-key"),
+        sandbox.list(MISSING_LEAD).headers.get("x-debug-key"),
+    ]
+
+
+# --- Faults: literals only the examples show --------------------------------------------------
+
+
+def life_of_a_task(sandbox: Sandbox) -> list[dict[str, Any]]:
+    """The bodies of [create, list, complete] on lead 1002: a FOLLOW_UP_CALL, a BOOKING that closes
+    it, then complete (which closes the BOOKING)."""
+    created = sandbox.create(1002, {"type": "FOLLOW_UP_CALL", "due_date": DUE})
+    sandbox.task(1002, "BOOKING")
+    responses = [created, sandbox.list(1002), sandbox.complete(1002)]
+    assert [response.status_code for response in responses] == [200] * 3
+    return [response.json() for response in responses]
+
+
+def envelope_messages(sandbox: Sandbox) -> object:
+    return [body["message"] for body in life_of_a_task(sandbox)]
+
+
+def status_words(sandbox: Sandbox) -> object:
+    """[created status, (task_status, status) of each listed row, closed status]"""
+    created, listed, completed = life_of_a_task(sandbox)
+    rows = [(row["task_status"], row["status"]) for row in listed["data"]["rows"]]
+    return [created["data"]["status"], rows, completed["data"]["status"]]
+
+
+def example_only_fields(sandbox: Sandbox) -> object:
+    """[created task has org_id, types of the rows' created_by, closed task has updated_at]"""
+    created, listed, completed = life_of_a_task(sandbox)
+    kinds = sorted({type(row["created_by"]).__name__ for row in listed["data"]["rows"]})
+    return ["org_id" in created["data"], kinds, "updated_at" in completed["data"]]
+
+
+SUCCESSES = ["success"] * 3
+fault("create-message-ok", faithful=SUCCESSES, deviant=["ok", "success", "success"])(envelope_messages)
+fault("list-message-ok", faithful=SUCCESSES, deviant=["success", "ok", "success"])(envelope_messages)
+fault("complete-message-ok", faithful=SUCCESSES, deviant=["success", "success", "ok"])(envelope_messages)
+LISTED = [("PENDING", "ACTIVE"), ("COMPLETE", "COMPLETE")]
+STATUSES = ["ACTIVE", LISTED, "COMPLETE"]
+fault("create-status-pending", faithful=STATUSES, deviant=["PENDING", LISTED, "COMPLETE"])(status_words)
+fault(
+    "list-status-always-active",
+    faithful=STATUSES,
+    deviant=["ACTIVE", [("PENDING", "ACTIVE"), ("COMPLETE", "ACTIVE")], "COMPLETE"],
+)(status_words)
+fault("complete-status-active", faithful=STATUSES, deviant=["ACTIVE", LISTED, "ACTIVE"])(status_words)
+FIELDS = [True, ["int"], True]
+fault("create-without-org-id", faithful=FIELDS, deviant=[False, ["int"], True])(example_only_fields)
+fault("list-created-by-string", faithful=FIELDS, deviant=[True, ["str"], True])(example_only_fields)
+fault("complete-without-updated-at", faithful=FIELDS, deviant=[True, ["int"], False])(example_only_fields)
+
+
 def malformed_json(sandbox: Sandbox) -> object:
     """(status, media type, shows a traceback?, JSON message)"""
     response = sandbox.create(1002, content=b'{"type": "FOLLOW_UP_CALL",')

@@ -132,11 +132,26 @@ def test_the_generated_target_configuration_is_a_valid_leadlex_section() -> None
         (None, "Bearer"),
         ("", "Bearer"),
         ("wrong", "Bearer"),
+        ("wbk_0123456789abcdef", "Bearer"),
         (KEY_A, "Basic"),
+        (KEY_A, "Token"),
         (KEY_A.upper(), "Bearer"),
         (KEY_A, ""),
+        (f"{KEY_A} more", "Bearer"),
+        (f"{KEY_A[:4]} {KEY_A[4:]}", "Bearer"),
     ],
-    ids=["missing", "empty", "unknown", "other-scheme", "case-changed", "no-scheme"],
+    ids=[
+        "missing",
+        "empty",
+        "unknown",
+        "unknown-of-the-documented-shape",
+        "basic-scheme",
+        "token-scheme",
+        "case-changed",
+        "no-scheme",
+        "key-then-more",
+        "space-inside",
+    ],
 )
 def test_a_missing_or_invalid_key_is_401(sandbox: Sandbox, key: str | None, scheme: str) -> None:
     response = sandbox.post({"title": "t", "contact_id": ANNA}, key=key, scheme=scheme)

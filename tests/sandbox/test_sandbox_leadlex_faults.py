@@ -20,6 +20,7 @@ from .test_sandbox_leadlex import (
     EVENT,
     GRETE,
     HANS,
+    KEY_A,
     KEY_READONLY,
     NO_SUCH,
     NOW,
@@ -232,6 +233,38 @@ def readonly_key(sandbox: Sandbox) -> object:
     return code(sandbox.post({"title": "t", "contact_id": ANNA}, key=KEY_READONLY))
 
 
+# Each way of sending no valid key, as the suite's probes send it: (key, scheme word) of the header.
+WITHOUT_A_VALID_KEY = {
+    "no header": (None, "Bearer"),
+    "Basic": (KEY_A, "Basic"),
+    "Token": (KEY_A, "Token"),
+    "unknown key of the documented shape": ("wbk_0123456789abcdef", "Bearer"),
+    "empty token": ("", "Bearer"),
+    "key, space, more": (f"{KEY_A} more", "Bearer"),
+}
+
+
+def statuses_without_a_valid_key(sandbox: Sandbox) -> dict[str, int]:
+    return {
+        way: sandbox.post({"title": "t", "contact_id": ANNA}, key=key, scheme=scheme).status_code
+        for way, (key, scheme) in WITHOUT_A_VALID_KEY.items()
+    }
+
+
+def created_without_a_valid_key(sandbox: Sandbox) -> object:
+    """The ways of sending no valid key that created a task: none on the faithful sandbox."""
+    return [way for way, status in statuses_without_a_valid_key(sandbox).items() if status < 300]
+
+
+fault("ll-missing-key-accepted", faithful=[], deviant=["no header"])(created_without_a_valid_key)
+fault("ll-any-scheme-accepted", faithful=[], deviant=["Basic", "Token"])(created_without_a_valid_key)
+fault("ll-unknown-key-accepted", faithful=[], deviant=["unknown key of the documented shape"])(
+    created_without_a_valid_key
+)
+fault("ll-key-prefix-match", faithful=[], deviant=["empty token"])(created_without_a_valid_key)
+fault("ll-token-cut-at-space", faithful=[], deviant=["key, space, more"])(created_without_a_valid_key)
+
+
 @fault("ll-error-body-flat", faithful=["error"], deviant=["code", "message"])
 def error_body_keys(sandbox: Sandbox) -> object:
     return sorted(sandbox.post({"title": "t"}).json())
@@ -314,6 +347,17 @@ def missing_and_unknown_key(sandbox: Sandbox) -> object:
     return sandbox.post(body, key=None).status_code, sandbox.post(body, key="unknown").status_code
 
 
+variation(
+    "ll-malformed-authorization-400",
+    faithful=dict.fromkeys(WITHOUT_A_VALID_KEY, 401),
+    varied={
+        **dict.fromkeys(WITHOUT_A_VALID_KEY, 400),
+        "no header": 401,
+        "unknown key of the documented shape": 401,
+    },
+)(statuses_without_a_valid_key)
+
+
 @variation(
     "ll-ambiguous-candidates-in-details",
     faithful=["candidates", "code", "message"],
@@ -384,6 +428,21 @@ def deal_without_contact(sandbox: Sandbox) -> object:
 
 
 # --- The tests --------------------------------------------------------------------------------
+
+
+@fault(
+    "ll-priority-any-case-kept-as-sent",
+    faithful=[(400, "validation_error")] * 2,
+    deviant=[(201, "created")] * 2,
+)
+def priorities_that_miss_by_case_or_padding(sandbox: Sandbox) -> object:
+    return [code(sandbox.post({"title": "t", "contact_id": ANNA, "priority": p})) for p in ("High", " high ")]
+
+
+@variation("ll-priority-any-case-stored-lower", faithful=(400, "validation_error"), varied="high")
+def a_priority_in_another_case(sandbox: Sandbox) -> object:
+    response = sandbox.post({"title": "t", "contact_id": ANNA, "priority": "High"})
+    return response.json()["data"]["priority"] if response.status_code < 300 else code(response)
 
 
 test_fault_is_observable_and_absent_from_the_faithful_sandbox, test_variation_is_observable = CASES.tests()

@@ -262,8 +262,9 @@ def test_of_two_api_keys_the_last_counts(sandbox: Sandbox) -> None:
 
 
 @pytest.mark.parametrize("header", [{"x-api-key": KEY_A}, {"Authorization": f"Bearer {KEY_A}"}])
-def test_a_key_in_a_header_is_ignored(sandbox: Sandbox, header: dict[str, str]) -> None:
-    assert_error(sandbox.create(EXAMPLE, key=None, headers=header), 401, UNAUTHORIZED)
+@pytest.mark.parametrize("key", [None, "wrong"], ids=["no-api-key", "wrong-api-key"])
+def test_a_key_in_a_header_is_ignored(sandbox: Sandbox, key: str | None, header: dict[str, str]) -> None:
+    assert_error(sandbox.create(EXAMPLE, key=key, headers=header), 401, UNAUTHORIZED)
 
 
 def test_the_key_is_checked_before_the_body(sandbox: Sandbox) -> None:

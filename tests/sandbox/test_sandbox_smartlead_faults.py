@@ -70,6 +70,24 @@ def missing_then_wrong_key(sandbox: Sandbox) -> object:
     return [outcome(sandbox.create(EXAMPLE, key=key)) for key in (None, "wrong")]
 
 
+@fault(
+    "sl-key-prefix-match",
+    faithful=[(401, UNAUTHORIZED)] * 3,
+    deviant=[(200, ID_A), *[(401, UNAUTHORIZED)] * 2],
+)
+def empty_then_truncated_then_missing_key(sandbox: Sandbox) -> object:
+    queries: list[dict[str, str]] = [{"api_key": ""}, {"api_key": KEY_A + "x"}, {}]
+    return [field(sandbox.create(EXAMPLE, params=query), "email_lead_map_id") for query in queries]
+
+
+@fault(
+    "sl-header-key-over-query", faithful=[(401, UNAUTHORIZED)] * 2, deviant=[(200, ID_A), (401, UNAUTHORIZED)]
+)
+def wrong_key_with_the_key_in_x_api_key_then_in_authorization(sandbox: Sandbox) -> object:
+    headers = ({"x-api-key": KEY_A}, {"Authorization": f"Bearer {KEY_A}"})
+    return [field(sandbox.create(EXAMPLE, key="wrong", headers=h), "email_lead_map_id") for h in headers]
+
+
 @fault("sl-lead-map-id-not-required", faithful=(400, ID_REQUIRED), deviant=(200, ID_A))
 def without_email_lead_map_id(sandbox: Sandbox) -> object:
     return field(sandbox.create({"name": "x"}), "email_lead_map_id")
@@ -284,10 +302,10 @@ def past_and_future_due_dates(sandbox: Sandbox) -> object:
     return [field(sandbox.create({**EXAMPLE, "due_date": d}), "due_date") for d in dates]
 
 
-@variation(
+@fault(
     "sl-api-key-header-accepted",
     faithful=[(401, UNAUTHORIZED), (401, UNAUTHORIZED)],
-    varied=[(200, ID_A), (401, UNAUTHORIZED)],
+    deviant=[(200, ID_A), (401, UNAUTHORIZED)],
 )
 def key_in_a_header(sandbox: Sandbox) -> object:
     return [
@@ -296,7 +314,29 @@ def key_in_a_header(sandbox: Sandbox) -> object:
     ]
 
 
+@fault(
+    "sl-api-key-bearer-accepted",
+    faithful=[(401, UNAUTHORIZED)] * 3,
+    deviant=[(200, ID_A), (401, UNAUTHORIZED), (401, UNAUTHORIZED)],
+)
+def key_as_a_bearer_token(sandbox: Sandbox) -> object:
+    """Only in place of a missing api_key, and only a valid key."""
+    cases = ((None, KEY_A), (None, "wrong"), ("wrong", KEY_A))
+    return [
+        field(
+            sandbox.create(EXAMPLE, key=key, headers={"Authorization": f"Bearer {token}"}),
+            "email_lead_map_id",
+        )
+        for key, token in cases
+    ]
+
+
 # --- The tests --------------------------------------------------------------------------------
+
+
+@fault("sl-priority-trimmed", faithful=[(422, PRIORITY_INVALID)] * 2, deviant=[(200, "HIGH")] * 2)
+def padded_priorities(sandbox: Sandbox) -> object:
+    return [field(sandbox.create({**EXAMPLE, "priority": p}), "priority") for p in (" HIGH ", "HIGH ")]
 
 
 test_fault_is_observable_and_absent_from_the_faithful_sandbox, test_variation_is_observable = CASES.tests()

@@ -9,6 +9,7 @@ from pathlib import Path
 
 import pytest
 
+from taskconform.catalogue import load_catalogue
 from taskconform.sandbox.faults import load_faults, load_variations
 from taskconform.selftest import Outcome, Variant, load_variants
 
@@ -98,8 +99,9 @@ def test_variants_come_from_the_catalogues() -> None:
 def test_a_variation_beside_every_run_is_the_correct_run_and_joins_each_fault() -> None:
     variants = {v.name: v for v in load_variants(beside=("gateway",))}
     assert "gateway" not in variants
-    assert variants["correct"].run_flags() == ["--variation", "gateway"]
+    assert variants["correct"].run_flags() == ["--strict-examples", "--variation", "gateway"]
     assert variants["autoclose-race"].run_flags() == [
+        "--strict-examples",
         "--fault",
         "autoclose-race",
         "--variation",
@@ -110,6 +112,13 @@ def test_a_variation_beside_every_run_is_the_correct_run_and_joins_each_fault() 
     assert variants["slow"].variations == ("slow", "gateway")
     with pytest.raises(ValueError, match="unknown variation 'autoclose-race'"):
         load_variants(beside=("autoclose-race",))
+
+
+def test_every_run_is_strict_so_an_example_level_fault_is_killed_by_its_own_clause() -> None:
+    """Without --strict-examples an example-level deviation only warns: the run would conform."""
+    example = {f.name for f in load_faults() if load_catalogue(f.vendor).clause(f.clause).level == "example"}
+    assert {"create-message-ok", "sl-envelope-without-ok"} <= example
+    assert all(variant.run_flags()[0] == "--strict-examples" for variant in load_variants())
 
 
 def test_a_focused_selftest_narrows_fault_runs_to_their_own_clause_and_no_other_run() -> None:

@@ -1,4 +1,9 @@
-"""The clause catalogue and the suite stay in step, and every quote is the seed's own words."""
+"""The clause catalogue and the suite stay in step, and every quote is the seed's own words.
+
+The generic security checks (contracts/security.yaml) quote no seed: they state their principle, every
+vendor's catalogue carries them, and a check on every answer (``checks.SECURITY_CLAUSES``) stands
+behind each.
+"""
 
 from __future__ import annotations
 
@@ -8,7 +13,8 @@ from pathlib import Path
 import pytest
 import yaml
 
-from taskconform.catalogue import load_catalogue
+from taskconform.catalogue import SECURITY_FILE, Clause, load_catalogue, load_security_clauses
+from taskconform.checks import SECURITY_CLAUSES
 from taskconform.resources import contract_path, seed_path
 from taskconform.vendors import VENDORS
 
@@ -51,10 +57,14 @@ def collected() -> dict[str, set[str]]:
     return collector.clauses_by_test
 
 
+def _documented(clauses: tuple[Clause, ...]) -> list[Clause]:
+    return [clause for clause in clauses if clause.family == "document"]
+
+
 @pytest.mark.parametrize("vendor", sorted(VENDORS))
 def test_every_quote_is_verbatim_in_its_seed(vendor: str) -> None:
     catalogue = load_catalogue(vendor)
-    for clause in (*catalogue.clauses, *catalogue.not_checkable):
+    for clause in _documented((*catalogue.clauses, *catalogue.not_checkable)):
         seed = _normalise(seed_path(clause.seed).read_text(encoding="utf-8"))
         for quote in clause.quote:
             assert _normalise(quote) in seed, f"{clause.id}: {quote!r} is not in {clause.seed}"
@@ -92,6 +102,40 @@ def test_every_check_names_a_clause_that_exists(collected: dict[str, set[str]]) 
 
 @pytest.mark.parametrize("vendor", sorted(VENDORS))
 def test_every_clause_has_a_check(vendor: str, collected: dict[str, set[str]]) -> None:
-    checked = set().union(*collected.values())
+    """A document's clause is declared by a test; a security check runs on every answer instead."""
+    checked = set().union(*collected.values(), SECURITY_CLAUSES.values())
     missing = sorted(load_catalogue(vendor).clause_ids - checked)
     assert not missing, f"clauses without a check: {missing}"
+
+
+def test_example_level_clauses_quote_an_example_body() -> None:
+    """An example-level clause cites literals of a documented example (JSON), nothing a sentence says."""
+    for vendor in VENDORS:
+        for clause in load_catalogue(vendor).clauses:
+            if clause.level == "example":
+                assert all('": ' in quote for quote in clause.quote), clause.id
+
+
+def test_every_vendor_carries_every_security_check_and_each_has_its_check() -> None:
+    security = load_security_clauses()
+    assert security and {clause.family for clause in security} == {"security"}
+    assert {clause.id for clause in security} == set(SECURITY_CLAUSES.values())
+    for vendor in VENDORS:
+        assert set(security) <= set(load_catalogue(vendor).clauses), vendor
+    for clause in security:
+        assert re.fullmatch(r"SEC-[A-Z0-9]+(-[A-Z0-9]+)*", clause.id)
+        assert clause.seed == SECURITY_FILE and clause.quote and clause.rule and clause.level == "must"
+
+
+def test_a_level_that_is_no_level_is_refused(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from taskconform import catalogue
+
+    raw = yaml.safe_load(contract_path("superfone.yaml").read_text(encoding="utf-8"))
+    raw["vendor"] = "typo"
+    raw["clauses"][0]["level"] = "exmaple"
+    (tmp_path / "contracts").mkdir()
+    (tmp_path / "contracts" / "typo.yaml").write_text(yaml.safe_dump(raw), encoding="utf-8")
+    load_security_clauses()  # read (and cached) before the catalogue files are swapped for the typo
+    monkeypatch.setattr(catalogue, "contract_path", lambda name: tmp_path / "contracts" / name)
+    with pytest.raises(ValueError, match="level 'exmaple' is none of must, example"):
+        catalogue.load_catalogue.__wrapped__("typo")

@@ -141,6 +141,8 @@ def _clause(clause_id: str, verdict: Verdict, **changes: object) -> ClauseResult
         seed="001_4d090b8340652544.txt",
         quote=(f"The sentence {clause_id} stands on.",),
         rule=f"The rule of {clause_id}.",
+        level="must",
+        family="document",
         verdict=verdict,
         not_run_reason="not configured: set foreign_lead_ids in [superfone]"
         if verdict == "not-run"
@@ -175,7 +177,7 @@ def sample_report() -> Report:
         _clause(PASSING, "pass", section="Create Task", seed="002_82226e53271469da.txt"),
         _clause(NOT_RUN, "not-run", skipped_checks=("test_x: not configured: set foreign_lead_ids",)),
     )
-    counts: Counts = {"pass": 1, "fail": 1, "not-run": 1}
+    counts: Counts = {"pass": 1, "fail": 1, "warn": 0, "not-run": 1}
     vendor = VendorResult(
         vendor="superfone",
         stopped=None,
@@ -213,6 +215,8 @@ def sample_report() -> Report:
         baseline=None,
         require_all_clauses=False,
         clauses_selected=None,
+        strict_examples=False,
+        security_checks=True,
         gate_reason=None,
         gate="fail",
     )
@@ -326,7 +330,12 @@ def test_not_run_clauses_say_why_and_skipped_checks_are_listed() -> None:
     summary = doc.find("table", class_="summary")
     headers = [th.text() for th in summary.find("thead").find_all("th")]
     cells = [td.text() for td in summary.find("tbody").find_all("td")]
-    assert dict(zip(headers[2:], cells[2:], strict=True)) == {"pass": "1", "fail": "1", "not-run": "1"}
+    assert dict(zip(headers[2:], cells[2:], strict=True)) == {
+        "pass": "1",
+        "fail": "1",
+        "warn": "0",
+        "not-run": "1",
+    }
 
 
 def test_dynamic_text_is_escaped() -> None:
@@ -477,3 +486,75 @@ def test_the_selftest_page_shares_the_layout() -> None:
     assert "r-survived" in rows["<script>x</script>"].attrs["class"]
     marks = [td.text() for td in rows[fault.name].find_all("td", class_="mark")]
     assert marks == ["○", "●"]  # caught clauses in sorted order: SF-CREATE-…, then the one it breaks
+
+
+# --- Example-level warnings and the generic security checks, each apart -----------------------
+
+WARNED, SECURITY = "SF-CREATE-EXAMPLE-MESSAGE", "SEC-CREDENTIAL-NOT-REFLECTED"
+
+
+def with_warning_and_security(report: Report, security_verdict: Verdict = "fail") -> Report:
+    failure = report.vendors[0].clauses[0].failures[0]
+    warned = _clause(WARNED, "warn", level="example", failures=(replace(failure, clause=WARNED),))
+    security = _clause(
+        SECURITY,
+        security_verdict,
+        family="security",
+        section="Generic security checks (not claims of the vendor documents)",
+        seed="security.yaml",
+        quote=("A response never contains the credential its request carried.",),
+        failures=(replace(failure, clause=SECURITY),) if security_verdict == "fail" else (),
+        not_run_reason="security checks turned off (--no-security-checks)"
+        if security_verdict == "not-run"
+        else None,
+    )
+    vendor = report.vendors[0]
+    counts: Counts = {"pass": 1, "fail": 1 + (security_verdict == "fail"), "warn": 1, "not-run": 1}
+    vendor = replace(vendor, clauses=(*vendor.clauses, warned, security), summary=counts)
+    return replace(report, vendors=(vendor,), summary=counts)
+
+
+def test_a_warning_is_listed_apart_from_the_failures_with_its_evidence() -> None:
+    _, doc = render(with_warning_and_security(sample_report()))
+    section = doc.by_id("warnings-superfone")
+    card = doc.by_id(f"{WARNED}--evidence")
+    assert "warn" in card.attrs["class"].split() and card in section.find_all("article")
+    assert section.find("h3").text() == "Example-level warnings (1)"
+    assert (
+        card.find("span", class_="badge").text() == "warn"
+        and card.find("span", class_="tag").text() == "example"
+    )
+    assert "expected status 400" in card.text()  # its evidence, as for a failure
+    row = doc.by_id(WARNED)
+    assert row.find("a", class_="badge").attrs["href"] == f"#{WARNED}--evidence"
+    assert "example" in row.find("span", class_="tag").text()
+    assert "1 example-level warning(s)" in doc.find("header", class_="banner").text()
+    headers = [th.text() for th in doc.find("table", class_="summary").find("thead").find_all("th")]
+    cells = [td.text() for td in doc.find("table", class_="summary").find("tbody").find_all("td")]
+    assert dict(zip(headers[2:], cells[2:], strict=True))["warn"] == "1"
+
+
+def test_the_generic_security_checks_have_a_section_of_their_own() -> None:
+    _, doc = render(with_warning_and_security(sample_report()))
+    section = doc.by_id("security-superfone")
+    assert section.find("h3").text() == "Generic security checks (1)"
+    assert "Not claims of the vendor documents" in section.text()
+    assert doc.by_id(SECURITY) in section.find_all("tr")
+    assert doc.by_id(f"{SECURITY}--evidence") in section.find_all("article")
+    documents = doc.by_id("vendor-superfone").find("table", class_="clauses")
+    assert doc.by_id(SECURITY) not in documents.find_all("tr") and doc.by_id(FAILING) in documents.find_all(
+        "tr"
+    )
+
+
+def test_how_the_run_judged_examples_and_security_is_shown() -> None:
+    _, doc = render(with_warning_and_security(sample_report(), "not-run"))
+    meta = doc.find("header", class_="banner").find("dl", class_="meta")
+    assert "warns" in meta.find("dd", class_="strictness").text()
+    assert meta.find("dd", class_="security-checks").text().startswith("on")
+    report = replace(with_warning_and_security(sample_report(), "not-run"), strict_examples=True)
+    _, doc = render(replace(report, security_checks=False))
+    meta = doc.find("header", class_="banner").find("dl", class_="meta")
+    assert "strict (--strict-examples)" in meta.find("dd", class_="strictness").text()
+    assert "off (--no-security-checks)" in meta.find("dd", class_="security-checks").text()
+    assert "not run: security checks turned off (--no-security-checks)" in doc.by_id(SECURITY).text()

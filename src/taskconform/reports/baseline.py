@@ -40,10 +40,12 @@ def write_baseline(path: Path, identities: set[Identity]) -> None:
 
 
 def failure_identities(vendors: Sequence[VendorResult]) -> set[Identity]:
+    """The failures that fail a gate: a warning (an example-level deviation) needs no acceptance."""
     return {
         failure.identity(vendor.vendor)
         for vendor in vendors
         for clause in vendor.clauses
+        if clause.verdict == "fail"
         for failure in clause.failures
     }
 

@@ -1,8 +1,11 @@
 """JUnit XML with one testcase per clause, so CI history tracks each clause across runs.
 
-A failed clause is a ``<failure>``, a clause that did not run is ``<skipped>`` with its reason, and
-an incomplete run adds one ``run-complete`` case in ``<error>``: the suite's own trouble is never
-shown as a contract violation. Each suite's counts are taken from the cases it holds.
+A failed clause is a ``<failure>``, a clause that did not run is ``<skipped>`` with its reason, an
+example-level warning is ``<skipped type="warning">`` with its evidence (CI shows it, the build stays
+green), and an incomplete run adds one ``run-complete`` case in ``<error>``: the suite's own trouble is
+never shown as a contract violation. The generic security checks of each vendor are a suite of their
+own (``taskconform.<vendor>.security``), apart from the document's clauses. Each suite's counts are
+taken from the cases it holds.
 """
 
 from __future__ import annotations
@@ -43,18 +46,31 @@ def _count(suite: ET.Element) -> None:
         suite.set(attribute, str(sum(1 for case in cases if case.find(outcome) is not None)))
 
 
+def _outcome(case: ET.Element, clause: ClauseResult) -> None:
+    if clause.verdict == "fail":
+        kind = "SecurityFinding" if clause.family == "security" else "ContractViolation"
+        failure = ET.SubElement(case, "failure", message=clause.rule, type=kind)
+        failure.text = _failure_text(clause)
+    elif clause.verdict == "warn":
+        warning = ET.SubElement(
+            case, "skipped", message=f"warning (example level): {clause.rule}", type="warning"
+        )
+        warning.text = _failure_text(clause)
+    elif clause.verdict == "not-run":
+        ET.SubElement(case, "skipped", message=f"not run: {clause.not_run_reason}")
+
+
 def render_junit(report: Report) -> str:
     suites = ET.Element("testsuites", name="taskconform", time=str(report.duration_s))
     for vendor in report.vendors:
-        suite = _suite(suites, vendor.vendor)
-        for clause in vendor.clauses:
-            case = _case(suite, clause.id)
-            if clause.verdict == "fail":
-                failure = ET.SubElement(case, "failure", message=clause.rule, type="ContractViolation")
-                failure.text = _failure_text(clause)
-            elif clause.verdict == "not-run":
-                ET.SubElement(case, "skipped", message=f"not run: {clause.not_run_reason}")
-        _count(suite)
+        for family, name in (("document", vendor.vendor), ("security", f"{vendor.vendor}.security")):
+            clauses = [clause for clause in vendor.clauses if clause.family == family]
+            if not clauses:
+                continue
+            suite = _suite(suites, name)
+            for clause in clauses:
+                _outcome(_case(suite, clause.id), clause)
+            _count(suite)
     if report.incomplete_reason is not None:
         suite = _suite(suites, "run")
         case = _case(suite, "run-complete")

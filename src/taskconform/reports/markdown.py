@@ -20,25 +20,48 @@ def _selection(clauses: list[str] | None) -> str:
     return f" Limited to `--clause {', '.join(clauses)}`." if clauses else ""
 
 
+def _kind(clause: dict[str, Any]) -> str:
+    """A failing clause that is no must clause of the document says what it is."""
+    if clause["family"] == "security":
+        return " (generic security check)"
+    return " (example level, --strict-examples)" if clause["level"] == "example" else ""
+
+
+def _judged(report: dict[str, Any]) -> str:
+    strict = " Strict examples: example-level deviations fail." if report["strict_examples"] else ""
+    security = "" if report["security_checks"] else " Security checks off (`--no-security-checks`)."
+    return strict + security
+
+
 def render_summary(report: dict[str, Any], html: Path) -> str:
     lines = [
         f"## taskconform: {report['verdict']} (gate {report['gate']})",
         "",
         f"Run `{report['run_id']}`, profile `{report['profile']}`, suite {report['suite_version']}, "
-        f"{report['duration_s']} s.{_selection(report['clauses_selected'])}",
+        f"{report['duration_s']} s.{_selection(report['clauses_selected'])}{_judged(report)}",
         "",
-        "| vendor | pass | fail | not-run |",
-        "|---|---:|---:|---:|",
+        "| vendor | pass | fail | warn | not-run |",
+        "|---|---:|---:|---:|---:|",
     ]
     for vendor in report["vendors"]:
         counts = vendor["summary"]
-        lines.append(f"| {vendor['vendor']} | {counts['pass']} | {counts['fail']} | {counts['not-run']} |")
-    failing = [c for v in report["vendors"] for c in v["clauses"] if c["verdict"] == "fail"]
+        lines.append(
+            f"| {vendor['vendor']} | {counts['pass']} | {counts['fail']} | {counts['warn']} "
+            f"| {counts['not-run']} |"
+        )
+    failing = [(v["vendor"], c) for v in report["vendors"] for c in v["clauses"] if c["verdict"] == "fail"]
     if failing:
-        lines += ["", "| failing clause | rule | known |", "|---|---|---|"]
-        for clause in failing:
+        lines += ["", "| failing clause | vendor | rule | known |", "|---|---|---|---|"]
+        for vendor, clause in failing:
             known = all(f["known"] for f in clause["failures"])
-            lines.append(f"| `{clause['id']}` | {_cell(clause['rule'])} | {'yes' if known else '**new**'} |")
+            lines.append(
+                f"| `{clause['id']}`{_kind(clause)} | {vendor} | {_cell(clause['rule'])} "
+                f"| {'yes' if known else '**new**'} |"
+            )
+    warned = [(v["vendor"], c) for v in report["vendors"] for c in v["clauses"] if c["verdict"] == "warn"]
+    if warned:
+        lines += ["", "| warning (example level, not a failure) | vendor | rule |", "|---|---|---|"]
+        lines += [f"| `{clause['id']}` | {vendor} | {_cell(clause['rule'])} |" for vendor, clause in warned]
     if report["baseline"]:
         baseline = report["baseline"]
         lines += [
@@ -46,10 +69,13 @@ def render_summary(report: dict[str, Any], html: Path) -> str:
             f"Baseline `{baseline['file']}`: {len(baseline['known'])} known, "
             f"{len(baseline['new'])} new, {len(baseline['fixed'])} fixed.",
         ]
-    not_run = [c for v in report["vendors"] for c in v["clauses"] if c["verdict"] == "not-run"]
+    not_run = [(v["vendor"], c) for v in report["vendors"] for c in v["clauses"] if c["verdict"] == "not-run"]
     if not_run:
-        lines += ["", "| clause not run | why |", "|---|---|"]
-        lines += [f"| `{clause['id']}` | {_cell(clause['not_run_reason'])} |" for clause in not_run]
+        lines += ["", "| clause not run | vendor | why |", "|---|---|---|"]
+        lines += [
+            f"| `{clause['id']}` | {vendor} | {_cell(clause['not_run_reason'])} |"
+            for vendor, clause in not_run
+        ]
     if report["incomplete_reason"]:
         lines += ["", f"**Incomplete:** {_cell(report['incomplete_reason'])}"]
     if report["gate_reason"]:

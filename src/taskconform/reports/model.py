@@ -12,7 +12,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field, fields, is_dataclass
 from typing import Any, Literal, TypedDict
 
-from ..catalogue import OpenBehaviour
+from ..catalogue import Family, Level, OpenBehaviour
 
 __all__ = [
     "SCHEMA_VERSION",
@@ -37,15 +37,19 @@ __all__ = [
 ]
 
 # 3: a failure's ``known`` is always present (null without a baseline).
-SCHEMA_VERSION = 5
+# 6: clauses have a ``level`` (must, example) and a ``family`` (document, security); the verdict
+# ``warn`` (an example-level deviation, counted under ``warn``); ``strict_examples`` and
+# ``security_checks`` say how the run judged them.
+SCHEMA_VERSION = 6
 
-Verdict = Literal["pass", "fail", "not-run"]
+# warn: an example-level clause found broken in a run without --strict-examples (no gate failure).
+Verdict = Literal["pass", "fail", "warn", "not-run"]
 RunVerdict = Literal["conforms", "violations", "incomplete"]
 Gate = Literal["pass", "fail", "incomplete"]
 Identity = tuple[str, str, str]  # vendor, clause, check: a failure as the baseline names it
 
 # The verdict words are the keys, as every reader (console, Markdown, HTML, CI) spells them.
-Counts = TypedDict("Counts", {"pass": int, "fail": int, "not-run": int})
+Counts = TypedDict("Counts", {"pass": int, "fail": int, "warn": int, "not-run": int})
 
 
 @dataclass(frozen=True)
@@ -101,6 +105,10 @@ class ClauseResult:
     seed: str
     quote: tuple[str, ...]
     rule: str
+    # must: a field table, sentence or error row says it; example: only a documented example shows it.
+    level: Level
+    # document: the vendor document's claim; security: a generic security check (contracts/security.yaml).
+    family: Family
     verdict: Verdict
     not_run_reason: str | None
     # Checks of the clause that did not run, even where others did: what the verdict leaves out.
@@ -201,6 +209,10 @@ class Report:
     require_all_clauses: bool
     # The clauses the run was limited to (--clause); None: every clause of the vendors tested.
     clauses_selected: tuple[str, ...] | None
+    # --strict-examples: example-level deviations fail the gate instead of warning.
+    strict_examples: bool
+    # False with --no-security-checks: the generic security checks did not run.
+    security_checks: bool
     gate_reason: str | None
     gate: Gate
     schema_version: int = field(default=SCHEMA_VERSION, init=False)

@@ -60,3 +60,7 @@ class RunInfo:
     redact: Callable[[str], str]
     # The clauses the run was limited to (--clause); empty: every clause of its vendors.
     clauses: tuple[str, ...] = ()
+    # --strict-examples: an example-level deviation fails (else it is a warning).
+    strict_examples: bool = False
+    # False with --no-security-checks: the generic security checks are not-run, saying so.
+    security_checks: bool = True

@@ -1,9 +1,10 @@
 """From test records to verdicts: per clause, per vendor, and whether the run is complete.
 
 A clause fails when any test found it broken, passes when some test that ran to its end exercised
-it without finding it broken, and is ``not-run`` otherwise, with the reason. A run in which a
-vendor stopped early, the target failed or the suite crashed is ``incomplete`` whatever else it
-found: it certifies nothing about what did not run.
+it without finding it broken, and is ``not-run`` otherwise, with the reason. An example-level clause
+found broken is a warning (``warn``) unless the run is strict (``--strict-examples``): only an example
+shows what it asks. A run in which a vendor stopped early, the target failed or the suite crashed is
+``incomplete`` whatever else it found: it certifies nothing about what did not run.
 """
 
 from __future__ import annotations
@@ -58,7 +59,7 @@ def vendor_result(
 
 
 def count(clauses: Iterable[ClauseResult]) -> Counts:
-    counts: Counts = {"pass": 0, "fail": 0, "not-run": 0}
+    counts: Counts = {"pass": 0, "fail": 0, "warn": 0, "not-run": 0}
     for clause in clauses:
         counts[clause.verdict] += 1
     return counts
@@ -130,15 +131,17 @@ def _clause_result(
     )
     # A test that crashed or lost its target did not finish: what it exercised is not a pass.
     exercised = any(clause.id in r.exercised for r in records if r.error is None)
-    verdict: Verdict = "fail" if failures else "pass" if exercised else "not-run"
+    verdict: Verdict = _broken(clause, run) if failures else "pass" if exercised else "not-run"
     return ClauseResult(
         id=clause.id,
         section=clause.section,
         seed=clause.seed,
         quote=clause.quote,
         rule=clause.rule,
+        level=clause.level,
+        family=clause.family,
         verdict=verdict,
-        not_run_reason=_not_run_reason(clause.id, records, stopped, run) if verdict == "not-run" else None,
+        not_run_reason=_not_run_reason(clause, records, stopped, run) if verdict == "not-run" else None,
         skipped_checks=tuple(
             sorted({f"{r.name}: {r.skipped}" for r in records if clause.id in r.declared and r.skipped})
         ),
@@ -149,8 +152,17 @@ def _clause_result(
     )
 
 
-def _not_run_reason(clause_id: str, records: Sequence[TestRecord], stopped: str | None, run: RunInfo) -> str:
-    mine = [r for r in records if clause_id in r.declared]
+def _broken(clause: Clause, run: RunInfo) -> Verdict:
+    """A broken must clause fails; a broken example-level one only warns, unless the run is strict."""
+    return "warn" if clause.level == "example" and not run.strict_examples else "fail"
+
+
+def _not_run_reason(clause: Clause, records: Sequence[TestRecord], stopped: str | None, run: RunInfo) -> str:
+    if clause.family == "security" and not run.security_checks:
+        return "security checks turned off (--no-security-checks)"
+    clause_id = clause.id
+    # A security check runs on every answer: every test of the vendor is one of its checks.
+    mine = list(records) if clause.family == "security" else [r for r in records if clause_id in r.declared]
     skipped = sorted({r.skipped for r in mine if r.skipped})
     crashed: dict[tuple[str, str], list[str]] = {}
     for record in mine:

@@ -121,6 +121,8 @@ class RunCollector:
             baseline=baseline,
             require_all_clauses=self.require_all_clauses,
             clauses_selected=self.info.clauses or None,
+            strict_examples=self.info.strict_examples,
+            security_checks=self.info.security_checks,
             gate_reason=gate_reason,
             gate=gate,
         )
@@ -140,17 +142,27 @@ class RunCollector:
         return _summary_lines(self.report)
 
 
+# How the console names a clause that is not one of the document's must clauses.
+_KIND = {("security", "must"): " (security)", ("document", "example"): " (example)"}
+
+
 def _summary_lines(report: Report) -> list[str]:
-    lines = [f"{'vendor':<12} {'pass':>5} {'fail':>5} {'not-run':>8}"]
+    lines = [f"{'vendor':<12} {'pass':>5} {'fail':>5} {'warn':>5} {'not-run':>8}"]
     for vendor in report.vendors:
         counts = vendor.summary
-        lines.append(f"{vendor.vendor:<12} {counts['pass']:>5} {counts['fail']:>5} {counts['not-run']:>8}")
+        lines.append(
+            f"{vendor.vendor:<12} {counts['pass']:>5} {counts['fail']:>5} {counts['warn']:>5} "
+            f"{counts['not-run']:>8}"
+        )
         if vendor.stopped:
             lines.append(f"  STOPPED: {vendor.stopped}")
         for clause in vendor.clauses:
+            kind = _KIND.get((clause.family, clause.level), "")
             if clause.verdict == "fail":
                 known = " (known)" if all(f.known for f in clause.failures) else ""
-                lines.append(f"  FAIL{known} {clause.id}: {clause.rule}")
+                lines.append(f"  FAIL{known}{kind} {clause.id}: {clause.rule}")
+            elif clause.verdict == "warn":
+                lines.append(f"  WARN{kind} {clause.id}: {clause.rule} ({clause.failures[0].message})")
         not_run: dict[str, list[str]] = {}
         for clause in vendor.clauses:
             if clause.not_run_reason is not None:
@@ -180,9 +192,16 @@ def _summary_lines(report: Report) -> list[str]:
         lines.append(f"INCOMPLETE: {report.incomplete_reason}")
     if report.gate_reason:
         lines.append(f"GATE FAIL: {report.gate_reason}")
+    if report.summary["warn"]:
+        strict = "" if report.strict_examples else "; --strict-examples makes them fail the gate"
+        lines.append(f"warnings: {report.summary['warn']} example-level deviation(s), not failures{strict}")
     run = f"run {report.run_id}, profile {report.profile}"
     if report.clauses_selected:
         run += f", limited to --clause {', '.join(report.clauses_selected)}"
+    if report.strict_examples:
+        run += ", strict examples"
+    if not report.security_checks:
+        run += ", security checks off"
     lines.append(f"verdict: {report.verdict}, gate: {report.gate} ({run})")
     return lines
 

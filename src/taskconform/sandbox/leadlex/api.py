@@ -34,6 +34,7 @@ from taskconform.sandbox.leadlex.matching import fuzzy_matches
 from taskconform.sandbox.leadlex.store import LeadLexStore, Task
 
 __all__ = [
+    "PRIORITIES",
     "STATUS_INVALID",
     "TITLE_REQUIRED",
     "UNAUTHORIZED",
@@ -198,12 +199,35 @@ class LeadLexApi:
     # --- Key and permission ---
 
     def _role(self, request: Request) -> KeyRole:
-        """``Authorization: Bearer <key>``, the scheme word case-insensitive (LL-OPEN-AUTH-FAILURE)."""
-        scheme, _, token = request.headers.get("authorization", "").strip().partition(" ")
-        role = self._store.role_for_key(token.strip()) if scheme.lower() == "bearer" else None
+        """Documented: ``Authorization: Bearer <key>``; a request without a key in that form is refused."""
+        header = request.headers.get("authorization")
+        if header is None:
+            return self._without_authorization()
+        credentials = self._bearer_credentials(header)
+        if credentials is None:
+            raise self._not_bearer()
+        role = self._store.role_for_key(self._bearer_token(credentials))
         if role is None:
             raise self._unknown_key()
         return role
+
+    def _without_authorization(self) -> KeyRole:
+        """No Authorization header: no key, so no permission; refused like an unknown key."""
+        raise self._unknown_key()
+
+    def _bearer_credentials(self, header: str) -> str | None:
+        """What follows the scheme word Bearer, in any letter case (LL-OPEN-AUTH-FAILURE); None for
+        another scheme word, or none."""
+        scheme, _, credentials = header.strip().partition(" ")
+        return credentials if scheme.lower() == "bearer" else None
+
+    def _not_bearer(self) -> Rejection:
+        """Another scheme word, or none: refused like an unknown key (LL-OPEN-AUTH-FAILURE)."""
+        return self._unknown_key()
+
+    def _bearer_token(self, credentials: str) -> str:
+        """The key is the whole token: a key followed by more text is no key."""
+        return credentials.strip()
 
     def _unknown_key(self) -> Rejection:
         """A missing, malformed or unknown key (LL-OPEN-AUTH-FAILURE)."""

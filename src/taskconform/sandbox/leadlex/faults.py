@@ -7,6 +7,7 @@ it breaks or why it is allowed; ``deviations.py`` says how the overrides are com
 from __future__ import annotations
 
 import itertools
+import re
 import uuid
 from collections.abc import Iterator, Mapping
 from dataclasses import replace
@@ -16,6 +17,7 @@ from typing import NoReturn
 from taskconform.sandbox.answers import Crash, Rejection, parse_timestamp, shortest_timespec, utc_iso
 from taskconform.sandbox.deviations import Deviations
 from taskconform.sandbox.leadlex.api import (
+    PRIORITIES,
     STATUS_INVALID,
     TITLE_REQUIRED,
     UNAUTHORIZED,
@@ -28,13 +30,19 @@ from taskconform.sandbox.leadlex.api import (
     is_missing_title,
     not_found_message,
 )
-from taskconform.sandbox.leadlex.data import SEED_WORKSPACES, KeyRole, Workspace
+from taskconform.sandbox.leadlex.data import KEY_ROLES, SEED_WORKSPACES, KeyRole, Workspace
 from taskconform.sandbox.leadlex.store import LeadLexStore, Task
 
 __all__ = ["DEVIATIONS"]
 
 DEVIATIONS = Deviations(LeadLexStore, LeadLexApi)
 fault, variation = DEVIATIONS.fault, DEVIATIONS.variation
+
+
+# What a faulty server takes a request without a valid key for: workspace A's writing key.
+_WRITING_ROLE = KEY_ROLES[0]
+# ll-unknown-key-accepted: the documented shape of a key, all a faulty server checks.
+_KEY_SHAPE = re.compile(r"wbk_[0-9a-f]+", re.ASCII)
 
 
 def _in_some_workspace(contact_id: str) -> bool:
@@ -222,6 +230,38 @@ class Permission401(LeadLexApi):
             raise coded_rejection(401, UNAUTHORIZED, UNAUTHORIZED_MESSAGE)
 
 
+@fault("ll-missing-key-accepted")
+class MissingKeyAccepted(LeadLexApi):
+    def _without_authorization(self) -> KeyRole:
+        return _WRITING_ROLE
+
+
+@fault("ll-any-scheme-accepted")
+class AnySchemeAccepted(LeadLexApi):
+    def _bearer_credentials(self, header: str) -> str | None:
+        return header.strip().partition(" ")[2]
+
+
+@fault("ll-unknown-key-accepted")
+class UnknownKeyAccepted(LeadLexStore):
+    def role_for_key(self, key: str) -> KeyRole | None:
+        role = super().role_for_key(key)
+        return _WRITING_ROLE if role is None and _KEY_SHAPE.fullmatch(key) else role
+
+
+@fault("ll-key-prefix-match")
+class KeyPrefixMatch(LeadLexStore):
+    def role_for_key(self, key: str) -> KeyRole | None:
+        begun_by_key = (role for stored, role in self._roles.items() if stored.startswith(key))
+        return super().role_for_key(key) or next(begun_by_key, None)
+
+
+@fault("ll-token-cut-at-space")
+class TokenCutAtSpace(LeadLexApi):
+    def _bearer_token(self, credentials: str) -> str:
+        return super()._bearer_token(credentials).partition(" ")[0]
+
+
 # --- Faults: answers --------------------------------------------------------------------------
 
 
@@ -305,6 +345,18 @@ class MissingKey403(LeadLexApi):
         return coded_rejection(403, UNAUTHORIZED, UNAUTHORIZED_MESSAGE)
 
 
+@variation("ll-malformed-authorization-400")
+class MalformedAuthorization400(LeadLexApi):
+    def _not_bearer(self) -> Rejection:
+        return coded_rejection(400, "invalid_request", "Authorization must be Bearer and one key")
+
+    def _bearer_token(self, credentials: str) -> str:
+        token = super()._bearer_token(credentials)
+        if not token or any(char.isspace() for char in token):
+            raise self._not_bearer()
+        return token
+
+
 @variation("ll-ambiguous-candidates-in-details")
 class AmbiguousCandidatesInDetails(LeadLexApi):
     def _ambiguous(self, field: str, kind: str, found: list[str], names: Mapping[str, str]) -> Rejection:
@@ -378,3 +430,19 @@ class DealLinkInheritsContact(LeadLexApi):
         if contact_id is None and deal_id is not None:
             contact_id = workspace.deals[deal_id]
         return super()._links(workspace, contact_id, deal_id)
+
+
+@fault("ll-priority-any-case-kept-as-sent")
+class PriorityAnyCaseKeptAsSent(LeadLexApi):
+    def _priority(self, value: object) -> str | None:
+        if isinstance(value, str) and value.strip().lower() in PRIORITIES:
+            return value
+        return super()._priority(value)
+
+
+@variation("ll-priority-any-case-stored-lower")
+class PriorityAnyCaseStoredLower(LeadLexApi):
+    def _priority(self, value: object) -> str | None:
+        if isinstance(value, str) and value.strip().lower() in PRIORITIES:
+            value = value.strip().lower()
+        return super()._priority(value)

@@ -46,6 +46,22 @@ class MissingKey400(SmartLeadApi):
         return super()._unknown_key(key)
 
 
+@fault("sl-key-prefix-match")
+class KeyPrefixMatch(SmartLeadStore):
+    def account_for_key(self, key: str | None) -> int | None:
+        account = super().account_for_key(key)
+        if account is not None or key is None:
+            return account
+        begun_by_key = (index for stored, index in self._account_by_key.items() if stored.startswith(key))
+        return next(begun_by_key, None)
+
+
+@fault("sl-header-key-over-query")
+class HeaderKeyOverQuery(SmartLeadApi):
+    def _key(self, request: Request) -> str | None:
+        return request.headers.get("x-api-key") or super()._key(request)
+
+
 @fault("sl-lead-map-id-not-required")
 class LeadMapIdNotRequired(SmartLeadApi):
     def _email_lead_map_id(self, value: object, account: int) -> object:
@@ -231,8 +247,22 @@ class PastDueDateRejected(SmartLeadApi):
         return instant, text
 
 
-@variation("sl-api-key-header-accepted")
+@fault("sl-api-key-header-accepted")
 class ApiKeyHeaderAccepted(SmartLeadApi):
     def _key(self, request: Request) -> str | None:
         key = super()._key(request)
         return request.headers.get("x-api-key") if key is None else key
+
+
+@fault("sl-api-key-bearer-accepted")
+class ApiKeyBearerAccepted(SmartLeadApi):
+    def _key(self, request: Request) -> str | None:
+        key = super()._key(request)
+        scheme, _, token = request.headers.get("authorization", "").partition(" ")
+        return token.strip() if key is None and scheme.lower() == "bearer" else key
+
+
+@fault("sl-priority-trimmed")
+class PriorityTrimmed(SmartLeadApi):
+    def _priority(self, value: object) -> str:
+        return super()._priority(value.strip() if isinstance(value, str) else value)

@@ -151,9 +151,9 @@ class SuperfoneApi:
     def routes(self, prefix: str) -> list[BaseRoute]:
         tasks = f"{prefix}/enterprise/api/lead/{{lead_id}}/task"
         return [
-            Route(tasks, self._answering(self.create_task, self.create_status), methods=["POST"]),
-            Route(tasks, self._answering(self.list_tasks), methods=["GET"]),
-            Route(f"{tasks}/complete", self._answering(self.complete_task), methods=["POST"]),
+            Route(tasks, self._answering(self.create_task, "create", self.create_status), methods=["POST"]),
+            Route(tasks, self._answering(self.list_tasks, "list"), methods=["GET"]),
+            Route(f"{tasks}/complete", self._answering(self.complete_task, "complete"), methods=["POST"]),
         ]
 
     async def create_task(self, request: Request) -> object:
@@ -352,14 +352,18 @@ class SuperfoneApi:
     # --- Responses ---
 
     def _answering(
-        self, handler: Handler, success_status: int = 200
+        self, handler: Handler, endpoint: str, success_status: int = 200
     ) -> Callable[[Request], Awaitable[Response]]:
         """Wrap a handler's data in the documented success envelope, or its rejection in an error body."""
         return answering(
-            handler, error_body=self._error_body, envelope=self._envelope, success_status=success_status
+            handler,
+            error_body=self._error_body,
+            envelope=lambda data: self._envelope(data, endpoint),
+            success_status=success_status,
         )
 
-    def _envelope(self, data: object) -> dict[str, object]:
+    def _envelope(self, data: object, endpoint: str) -> dict[str, object]:
+        """As every example shows it (SF-<OP>-EXAMPLE-MESSAGE)."""
         return {"data": data, "message": "success"}
 
     def _error_body(self, rejection: Rejection) -> dict[str, object]:

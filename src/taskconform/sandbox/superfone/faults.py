@@ -10,12 +10,20 @@ import asyncio
 import contextlib
 import traceback
 import uuid
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Awaitable, Callable, Iterator, Mapping
 from datetime import datetime, timedelta
 
 from starlette.requests import Request
+from starlette.responses import Response
 
-from taskconform.sandbox.answers import Crash, Rejection, random_task_ids, shortest_timespec, utc_iso
+from taskconform.sandbox.answers import (
+    Crash,
+    Handler,
+    Rejection,
+    random_task_ids,
+    shortest_timespec,
+    utc_iso,
+)
 from taskconform.sandbox.deviations import Deviations
 from taskconform.sandbox.superfone.api import (
     BODY_EMPTY,
@@ -242,6 +250,31 @@ fault("complete-returns-pending")(_answers_task("complete", lambda task: task.up
 fault("list-row-id-string")(_answers_task("list", lambda task: task.update(id=str(task["id"]))))
 
 
+# --- Faults: literals only the examples show (example-level clauses) ---------------------------
+
+
+def _answers_message(on: str, message: str) -> type[SuperfoneApi]:
+    class AnswersMessage(SuperfoneApi):
+        def _envelope(self, data: object, endpoint: str) -> dict[str, object]:
+            envelope = super()._envelope(data, endpoint)
+            return {**envelope, "message": message} if endpoint == on else envelope
+
+    return AnswersMessage
+
+
+fault("create-message-ok")(_answers_message("create", "ok"))
+fault("list-message-ok")(_answers_message("list", "ok"))
+fault("complete-message-ok")(_answers_message("complete", "ok"))
+fault("create-status-pending")(_answers_task("create", lambda task: task.update(status="PENDING")))
+fault("list-status-always-active")(_answers_task("list", lambda task: task.update(status="ACTIVE")))
+fault("complete-status-active")(_answers_task("complete", lambda task: task.update(status="ACTIVE")))
+fault("create-without-org-id")(_answers_task("create", lambda task: task.pop("org_id")))
+fault("list-created-by-string")(
+    _answers_task("list", lambda task: task.update(created_by=str(task["created_by"])))
+)
+fault("complete-without-updated-at")(_answers_task("complete", lambda task: task.pop("updated_at")))
+
+
 # --- Faults: Create Task, the created task ----------------------------------------------------
 
 
@@ -423,6 +456,24 @@ class NotFoundEchoesKey(SuperfoneApi):
         return super()._missing_lead(request, org_id, lead_id, endpoint)
 
 
+@fault("success-header-echoes-key")
+class SuccessHeaderEchoesKey(SuperfoneApi):
+    """A debugging aid left on: every success answer names the key it was called with in a header."""
+
+    def _answering(
+        self, handler: Handler, endpoint: str, success_status: int = 200
+    ) -> Callable[[Request], Awaitable[Response]]:
+        answer = super()._answering(handler, endpoint, success_status)
+
+        async def with_debug_header(request: Request) -> Response:
+            response = await answer(request)
+            if response.status_code < 300:
+                response.headers["X-Debug-Key"] = request.headers.get("x-api-key", "")
+            return response
+
+        return with_debug_header
+
+
 @fault("list-page-beyond-last-500")
 class ListPageBeyondLast500(SuperfoneApi):
     def _page_beyond_last(self) -> None:
@@ -468,8 +519,9 @@ class TimestampsMicroseconds(SuperfoneApi):
 
 @variation("extra-fields")
 class ExtraFields(SuperfoneApi):
-    def _envelope(self, data: object) -> dict[str, object]:
-        return {**super()._envelope(data), "meta": {"request_id": uuid.uuid4().hex, "api_version": "2"}}
+    def _envelope(self, data: object, endpoint: str) -> dict[str, object]:
+        meta = {"request_id": uuid.uuid4().hex, "api_version": "2"}
+        return {**super()._envelope(data, endpoint), "meta": meta}
 
     def _error_body(self, rejection: Rejection) -> dict[str, object]:
         body = super()._error_body(rejection)

@@ -9,8 +9,10 @@ operation and no way to read, update or close a task:
 - No ``read_operation``: nothing can vet the "missing" contact, a made-up UUID.
 
 Two key roles: the workspace's key with activities:write, and one without it
-(``readonly_api_key_env``), which only the 403 probe sends (``Probe.key_option``). Generated
-requests never carry assignee_id or company_name (see ``confine``).
+(``readonly_api_key_env``), which only the 403 probe sends (``Probe.key_option``). The key probes
+(LL-CREATE-KEY-REQUIRED) present the writing key in the ways the page rules out: it is the one key a
+wrongly accepted request would create a task with. Generated requests never carry assignee_id or
+company_name (see ``confine``).
 """
 
 from __future__ import annotations

@@ -7,10 +7,13 @@ from typing import Any
 from ...checks import ResponseContext, documented_status, response_check, response_fields
 from ...exchange import Exchange
 from ...findings import Verification
+from .api import PRIORITIES, STATUSES
 
 __all__ = [
     "ERROR_BODY",
     "RESPONSE_CLAUSES",
+    "created_priority_is_documented",
+    "created_status_is_documented",
     "error_body_shape",
     "error_code",
 ]
@@ -45,10 +48,36 @@ def error_body_shape(verify: Verification, clause: str, ctx: ResponseContext) ->
     )
 
 
+def _created_value_is_documented(
+    verify: Verification, clause: str, ctx: ResponseContext, field: str, values: tuple[str, ...]
+) -> None:
+    """Whatever was sent — "High", " high " — an accepted task's value is one of the documented ones.
+    None is no value (LL-OPEN-PRIORITY-DEFAULT: a priority may be absent)."""
+    if not ctx.exchange.succeeded:
+        return
+    value = ctx.exchange.data().get(field)
+    if value is not None:
+        verify.expect(
+            clause, value in values, f"{field} one of {', '.join(values)}", repr(value), ctx.exchange
+        )
+
+
+@response_check
+def created_priority_is_documented(verify: Verification, clause: str, ctx: ResponseContext) -> None:
+    _created_value_is_documented(verify, clause, ctx, "priority", PRIORITIES)
+
+
+@response_check
+def created_status_is_documented(verify: Verification, clause: str, ctx: ResponseContext) -> None:
+    _created_value_is_documented(verify, clause, ctx, "status", STATUSES)
+
+
 RESPONSE_CLAUSES = {
     "createTask": {
         documented_status: "LL-CREATE-DOCUMENTED-STATUSES",
         response_fields: "LL-CREATE-RESPONSE-FIELDS",
         error_body_shape: "LL-CREATE-ERROR-BODY",
+        created_priority_is_documented: "LL-CREATE-PRIORITY-VALUES",
+        created_status_is_documented: "LL-CREATE-STATUS-VALUES",
     }
 }

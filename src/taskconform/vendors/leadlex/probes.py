@@ -2,12 +2,21 @@
 
 from __future__ import annotations
 
+import secrets
+
 from ...checks import body_strings
+from ...client import AuthMode
 from ...exchange import Exchange
+from ...probes import KeyProbe
 from ...target import AnswerCheck, Probe, Target
 from .checks import error_code
 
 __all__ = ["PROBES"]
+
+# LL-CREATE-KEY-REQUIRED: which refusal answers a request without a valid key is LL-OPEN-AUTH-FAILURE:
+# 403 is the documented refusal, 401 HTTP's status for missing or invalid credentials, 400 the
+# documented rejection (and RFC 6750's answer to a malformed Authorization header).
+_KEY_REFUSALS = (400, 401, 403)
 
 
 def _error_code_is(code: str) -> AnswerCheck:
@@ -21,6 +30,11 @@ def _client_error(target: Target, exchange: Exchange) -> tuple[bool, str]:
     return 400 <= exchange.status < 500, "a client error (4xx); the page gives no status or code for it"
 
 
+def _refused(target: Target, exchange: Exchange) -> tuple[bool, str]:
+    """No task can be read back (LL-OPEN-REJECTED-WRITES): the answer alone shows nothing was created."""
+    return exchange.status in _KEY_REFUSALS, "a refusal, 400, 401 or 403 (LL-OPEN-AUTH-FAILURE), never a 2xx"
+
+
 def _ambiguous_with_candidates(target: Target, exchange: Exchange) -> tuple[bool, str]:
     """Where the candidate UUIDs sit in the body is not documented: look in every string of it."""
     candidates = target.option("ambiguous_contact_ids")
@@ -31,6 +45,47 @@ def _ambiguous_with_candidates(target: Target, exchange: Exchange) -> tuple[bool
 
 _TITLE = "taskconform probe"
 _OWN_CONTACT = {"title": _TITLE, "contact_id": "{own}"}
+
+
+def _authorized_as(probe_id: str, authorization: str) -> KeyProbe:
+    """A valid body whose only Authorization header is ``authorization``, formatted with the workspace's
+    writing key as ``{key}``: the one key a wrongly accepted request would create a task with."""
+    return KeyProbe(
+        f"CREATE-{probe_id}",
+        "LL-CREATE-KEY-REQUIRED",
+        "createTask",
+        json_body=_OWN_CONTACT,
+        auth=AuthMode.MISSING,
+        headers=lambda key: {"Authorization": authorization.format(key=key)},
+        status=None,
+        answer_check=_refused,
+    )
+
+
+def _key_probes() -> tuple[Probe, ...]:
+    """Every way of sending no valid key that the page's one header form rules out.
+
+    The unknown key has the documented shape (``wbk_`` and 40 hex digits, drawn at random when the suite
+    loads), so only the lookup can refuse it. An empty token is the scheme word alone: a header value's
+    trailing space is no part of it (RFC 9110).
+    """
+    return (
+        Probe(
+            "CREATE-no-authorization-header",
+            "LL-CREATE-KEY-REQUIRED",
+            "createTask",
+            json_body=_OWN_CONTACT,
+            auth=AuthMode.MISSING,
+            status=None,
+            answer_check=_refused,
+        ),
+        _authorized_as("key-in-basic-scheme", "Basic {key}"),
+        _authorized_as("key-in-token-scheme", "Token {key}"),
+        _authorized_as("unknown-key-of-the-documented-shape", f"Bearer wbk_{secrets.token_hex(20)}"),
+        _authorized_as("empty-bearer-token", "Bearer"),
+        _authorized_as("key-followed-by-a-space-and-more", "Bearer {key} more"),
+    )
+
 
 PROBES = (
     Probe(
@@ -101,6 +156,7 @@ PROBES = (
         status=403,
         answer_check=_error_code_is("insufficient_permissions"),
     ),
+    *_key_probes(),
     Probe(
         "CREATE-malformed-json",
         "LL-CREATE-DOCUMENTED-STATUSES",

@@ -22,7 +22,7 @@ take either, through ``answer_check``.
 from __future__ import annotations
 
 from ...client import AuthScheme
-from ...target import Vendor
+from ...target import NearMissRejection, Vendor
 from .api import POOLS, SECTION, confine
 from .checks import RESPONSE_CLAUSES
 from .probes import PROBES
@@ -38,6 +38,11 @@ SMARTLEAD = Vendor(
     confine=confine,
     pools=POOLS,
     probes=PROBES,
+    # "none of LOW, MEDIUM, HIGH in any letter case" is rejected: padding, a suffix or nothing is none
+    # of them; another letter case is open (SL-OPEN-PRIORITY-CASE).
+    near_miss_rejections=(
+        NearMissRejection("CREATE-priority-URGENT", "priority", ("whitespace", "affix", "empty")),
+    ),
 )
 
 # What the registry (vendors/__init__.py) looks for in every vendor package.

@@ -14,9 +14,20 @@ from ...target import Pool, Target
 if TYPE_CHECKING:
     from schemathesis import Case
 
-__all__ = ["OPERATION", "POOLS", "SECTION", "VALIDATION_STATUSES", "confine", "create_task", "lead_map_ids"]
+__all__ = [
+    "KEY_PARAMETER",
+    "OPERATION",
+    "POOLS",
+    "SECTION",
+    "VALIDATION_STATUSES",
+    "confine",
+    "create_task",
+    "lead_map_ids",
+]
 
 OPERATION = "createTask"
+# The query parameter the key travels in ("api_key string required Your SmartLead API key").
+KEY_PARAMETER = "api_key"
 # SL-CONTRA-VALIDATION-STATUS: either documented status answers a validation failure.
 VALIDATION_STATUSES = (400, 422)
 

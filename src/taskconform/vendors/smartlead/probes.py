@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Any
 
 from ...client import AuthMode
 from ...exchange import Exchange
+from ...probes import KeyProbe
 from ...target import Probe, Target
-from .api import OPERATION, VALIDATION_STATUSES
+from .api import KEY_PARAMETER, OPERATION, VALIDATION_STATUSES
 
 __all__ = ["PROBES"]
 
@@ -19,6 +21,12 @@ def _validation_status(target: Target, exchange: Exchange) -> tuple[bool, str]:
 _OWN = "{own}"
 _NAME = "taskconform probe"
 _VALID = {"email_lead_map_id": _OWN, "name": _NAME}
+
+
+def _key_in_headers(key: str) -> Mapping[str, str]:
+    """The account's key where other APIs take it; whether SmartLead takes it there when the query has
+    no api_key is SL-OPEN-KEY-PLACEMENT, but never over a wrong api_key."""
+    return {"X-API-Key": key, "Authorization": f"Bearer {key}"}
 
 
 def _rejected(probe_id: str, clause: str, body: Any) -> Probe:
@@ -45,6 +53,33 @@ def _probes() -> tuple[Probe, ...]:
             OPERATION,
             json_body=_VALID,
             auth=AuthMode.WRONG,
+            status=401,
+        ),
+        Probe(
+            "CREATE-empty-key",
+            "SL-CREATE-ERR-AUTH",
+            OPERATION,
+            json_body=_VALID,
+            auth=AuthMode.MISSING,
+            params={KEY_PARAMETER: ""},
+            status=401,
+        ),
+        KeyProbe(
+            "CREATE-key-in-headers-instead-of-the-query",
+            "SL-CREATE-ERR-AUTH",
+            OPERATION,
+            json_body=_VALID,
+            auth=AuthMode.MISSING,
+            headers=_key_in_headers,
+            status=401,
+        ),
+        KeyProbe(
+            "CREATE-wrong-key-beside-the-key-in-headers",
+            "SL-CREATE-ERR-AUTH",
+            OPERATION,
+            json_body=_VALID,
+            auth=AuthMode.WRONG,
+            headers=_key_in_headers,
             status=401,
         ),
         _rejected("missing-email-lead-map-id", "SL-CREATE-ERR-LEAD-MAP-ID-REQUIRED", {"name": _NAME}),

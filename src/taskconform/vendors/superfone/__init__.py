@@ -9,7 +9,7 @@ documented error rows as single requests), and the stateful ``model`` with its `
 from __future__ import annotations
 
 from ...client import AuthScheme
-from ...target import Vendor
+from ...target import NearMissRejection, Vendor
 from .api import POOLS, SECTION, cleanup, confine, created_task, snapshot
 from .checks import RESPONSE_CLAUSES
 from .probes import PROBES
@@ -30,6 +30,9 @@ SUPERFONE = Vendor(
     created_task=created_task,
     cleanup=cleanup,
     probes=PROBES,
+    # "type is not in the allowed task-type list": another case, padding or a suffix is not in it
+    # either. An empty type may read as a missing one (SF-CREATE-ERR-TYPE-REQUIRED): either answer.
+    near_miss_rejections=(NearMissRejection("CREATE-unknown-type", "type", ("case", "whitespace", "affix")),),
 )
 
 # What the registry (vendors/__init__.py) looks for in every vendor package.
