@@ -159,7 +159,7 @@ def _run_variant(variant: Variant, profile: str, report_dir: Path) -> Outcome:
 
 def _preload() -> None:
     """Import the suite once, so every forked run starts with it warm (about half a run's cost)."""
-    for module in ("test_documented_errors", "test_fuzzing"):
+    for module in ("test_documented_errors", "test_fuzzing", "test_near_miss"):
         importlib.import_module(f"{__package__}.suite.{module}")
     for vendor_dir in (Path(__file__).parent / "suite").iterdir():
         for test_module in vendor_dir.glob("test_*.py") if vendor_dir.is_dir() else ():

@@ -1,10 +1,12 @@
-"""Every error the documents name, provoked on its own, answers with its documented status and message."""
+"""Every error the documents name, provoked on its own, answers with its documented status and message;
+where a document rejects values outside a list, it does so for their near-misses too."""
 
 from __future__ import annotations
 
 import pytest
 
 from taskconform.findings import Verification
+from taskconform.near_miss import rejection_probes
 from taskconform.probes import run_probe
 from taskconform.target import Probe, Target
 from taskconform.vendors import VENDORS
@@ -17,7 +19,7 @@ PROBES = [
         marks=[pytest.mark.vendor(vendor.name), pytest.mark.clause(probe.clause)],
     )
     for vendor in VENDORS.values()
-    for probe in vendor.probes
+    for probe in (*vendor.probes, *rejection_probes(vendor))
 ]
 
 

@@ -1,6 +1,7 @@
 """Near-miss values — an enum value in another case, padded or suffixed, a number as a string, the
 coverage phase's boundaries and wrong types — get documented answers, and accepted ones come back
-inside their documented domain; where a document names the rejection, it is the answer."""
+inside their documented domain (the documented rejections of near-misses are probes:
+test_documented_errors)."""
 
 from __future__ import annotations
 
@@ -8,9 +9,8 @@ import pytest
 
 from taskconform.findings import Verification
 from taskconform.fuzzing import FuzzKey, send
-from taskconform.near_miss import near_misses, rejection_probes
-from taskconform.probes import run_probe
-from taskconform.target import Probe, Target
+from taskconform.near_miss import near_misses
+from taskconform.target import Target
 from taskconform.vendors import VENDORS
 
 OPERATIONS = [
@@ -24,17 +24,6 @@ OPERATIONS = [
     for operation_id, checks in vendor.response_clauses.items()
 ]
 
-REJECTIONS = [
-    pytest.param(
-        vendor.name,
-        probe,
-        id=f"{vendor.name}-{probe.id}",
-        marks=[pytest.mark.vendor(vendor.name), pytest.mark.clause(probe.clause)],
-    )
-    for vendor in VENDORS.values()
-    for probe in rejection_probes(vendor)
-]
-
 
 @pytest.mark.parametrize(("vendor_name", "key"), OPERATIONS)
 def test_near_misses_get_documented_answers_within_the_documented_domain(
@@ -43,10 +32,3 @@ def test_near_misses_get_documented_answers_within_the_documented_domain(
     for request in near_misses(key):
         send(target, verify, key, request)
         verify.settle()
-
-
-@pytest.mark.parametrize(("vendor_name", "probe"), REJECTIONS)
-def test_a_near_miss_the_documents_reject_is_rejected_as_documented(
-    target: Target, verify: Verification, probe: Probe
-) -> None:
-    run_probe(target, verify, probe)
