@@ -21,13 +21,22 @@ from dataclasses import dataclass, replace
 from functools import cache
 from typing import TYPE_CHECKING, Any
 
+from .drawn_cache import kept_derivation
 from .fuzzing import DrawnRequest, FuzzKey, coverage_cases, load_operation
 from .target import Probe, Vendor
 
 if TYPE_CHECKING:
     from schemathesis import Case
 
-__all__ = ["VARIANT_KINDS", "EnumField", "enum_fields", "enum_variants", "near_misses", "rejection_probes"]
+__all__ = [
+    "VARIANT_KINDS",
+    "EnumField",
+    "enum_fields",
+    "enum_variants",
+    "near_miss_searches",
+    "near_misses",
+    "rejection_probes",
+]
 
 # How a near-miss of an enum value differs from it (a NearMissRejection names those its document rejects).
 VARIANT_KINDS = ("case", "whitespace", "affix", "empty")
@@ -108,9 +117,18 @@ def _added(key: FuzzKey, base: DrawnRequest, body: dict[str, Any]) -> Iterator[D
             yield with_field(name, number + 0.5)
 
 
+def near_miss_searches(vendor: Vendor) -> list[FuzzKey]:
+    """One per operation the vendor's answer checks judge."""
+    return [FuzzKey(vendor.spec_file, operation_id, "negative") for operation_id in vendor.response_clauses]
+
+
 @cache
 def near_misses(key: FuzzKey) -> tuple[DrawnRequest, ...]:
     """The operation's near-miss requests: the coverage phase's (valid and invalid), then ours."""
+    return kept_derivation(key, "near-miss", lambda: _derived_near_misses(key))
+
+
+def _derived_near_misses(key: FuzzKey) -> tuple[DrawnRequest, ...]:
     positives = coverage_cases(key, "positive")
     drawn = [DrawnRequest.of(case) for case in positives + coverage_cases(key, "negative")]
     body = _base_body(positives)

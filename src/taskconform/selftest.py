@@ -27,6 +27,7 @@ from typing import Any
 
 from .drawn_cache import DrawnCache, cache_home
 from .fuzzing import searches
+from .near_miss import near_miss_searches, near_misses
 from .prefetch import drawn_once_for_every_run
 from .profiles import PROFILES
 from .reports.pages import render_page
@@ -158,9 +159,13 @@ def _run_variant(variant: Variant, profile: str, report_dir: Path) -> Outcome:
 
 
 def _preload() -> None:
-    """Import the suite once, so every forked run starts with it warm (about half a run's cost)."""
+    """Import the suite once, and derive the near-misses (a second per run), so every forked run
+    starts with them warm (about half a run's cost)."""
     for module in ("test_documented_errors", "test_fuzzing", "test_near_miss"):
         importlib.import_module(f"{__package__}.suite.{module}")
+    for vendor in VENDORS.values():
+        for key in near_miss_searches(vendor):
+            near_misses(key)
     for vendor_dir in (Path(__file__).parent / "suite").iterdir():
         for test_module in vendor_dir.glob("test_*.py") if vendor_dir.is_dir() else ():
             importlib.import_module(f"{__package__}.suite.{vendor_dir.name}.{test_module.stem}")

@@ -444,6 +444,32 @@ def create_site_visit_and_unknown_type(sandbox: Sandbox) -> object:
 
 
 @fault(
+    "create-type-any-case",
+    faithful=[(400, NOT_AVAILABLE.format(kind) + ALLOWED) for kind in ("follow_up_call", "Reminder")],
+    deviant=[(200, "FOLLOW_UP_CALL"), (200, "REMINDER")],
+)
+def types_in_another_case(sandbox: Sandbox) -> object:
+    answers = [
+        sandbox.create(1002, {"type": kind, "due_date": DUE}) for kind in ("follow_up_call", "Reminder")
+    ]
+    return [
+        (a.status_code, a.json()["data"]["type"]) if a.status_code == 200 else outcome(a) for a in answers
+    ]
+
+
+@fault("create-assignee-from-body", faithful=679, deviant=5)
+def an_assignee_in_the_body(sandbox: Sandbox) -> object:
+    response = sandbox.create(1002, {"type": "REMINDER", "due_date": DUE, "assignee_user_id": 5})
+    return response.json()["data"]["assignee_user_id"]
+
+
+@fault("create-customer-id-from-body", faithful=(1002, 1, 0), deviant=(1003, 0, 1))
+def a_customer_id_in_the_body(sandbox: Sandbox) -> object:
+    response = sandbox.create(1002, {"type": "REMINDER", "due_date": DUE, "customer_id": 1003})
+    return response.json()["data"]["customer_id"], len(sandbox.rows(1002)), len(sandbox.rows(1003))
+
+
+@fault(
     "due-date-timezone-shift",
     faithful=[DUE_TEXT, DUE_TEXT, DUE_TEXT],
     deviant=["2026-05-20T20:30:00.000Z", DUE_TEXT, DUE_TEXT],
@@ -907,6 +933,21 @@ variation(
     faithful=MALFORMED_JSON,
     varied=(400, "application/json", False, "Invalid JSON"),
 )(malformed_json)
+
+
+@variation(
+    "create-unknown-fields-rejected",
+    faithful=[SUCCESS, SUCCESS],
+    varied=[SUCCESS, (400, "unknown field: assignee_user_id")],
+)
+def documented_and_undocumented_fields(sandbox: Sandbox) -> object:
+    bodies = [
+        {"type": "REMINDER", "due_date": DUE, "customer_note": "n"},
+        {"type": "REMINDER", "due_date": DUE, "assignee_user_id": 5},
+    ]
+    return [outcome(sandbox.create(1002, body)) for body in bodies]
+
+
 variation("first-call-notify-plus-one-second", faithful=[NOW_TEXT], varied=["2026-05-19T08:30:01.000Z"])(
     first_call_notify_at
 )

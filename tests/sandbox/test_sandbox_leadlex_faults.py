@@ -270,6 +270,15 @@ def error_body_keys(sandbox: Sandbox) -> object:
     return sorted(sandbox.post({"title": "t"}).json())
 
 
+@fault(
+    "ll-orphan-message-other",
+    faithful="At least one parent link (contact_id, company_id, deal_id, or event_id) is required",
+    deviant="A parent link is required",
+)
+def orphan_message(sandbox: Sandbox) -> object:
+    return sandbox.post({"title": "t"}).json()["error"]["message"]
+
+
 @fault("ll-error-no-message", faithful=["code", "message"], deviant=["code"])
 def error_keys(sandbox: Sandbox) -> object:
     return sorted(sandbox.post({"title": "t"}).json()["error"])

@@ -3,8 +3,13 @@ required only for the kinds of near-miss their documents reject."""
 
 from __future__ import annotations
 
+from pathlib import Path
+
+import pytest
+
+from taskconform.drawn_cache import CACHE_VARIABLE, kept_derivation
 from taskconform.fuzzing import FuzzKey
-from taskconform.near_miss import enum_variants, near_misses, rejection_probes
+from taskconform.near_miss import _derived_near_misses, enum_variants, near_misses, rejection_probes
 from taskconform.vendors import VENDORS
 
 
@@ -53,3 +58,23 @@ def test_a_documented_rejection_is_required_only_for_the_near_misses_its_documen
     assert {"HIGHS", " HIGH ", ""} <= smartlead
     assert not {"high", "High"} & smartlead, "another letter case is open (SL-OPEN-PRIORITY-CASE)"
     assert rejection_probes(VENDORS["leadlex"]) == (), "LeadLex names no rejection of such values"
+
+
+def test_a_derivation_an_earlier_run_made_is_read_from_the_cache(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    monkeypatch.setenv(CACHE_VARIABLE, str(tmp_path))
+    key = _key("smartlead")
+    calls: list[FuzzKey] = []
+
+    def derive() -> tuple[str, ...]:
+        calls.append(key)
+        return ("derived",)
+
+    assert kept_derivation(key, "near-miss", derive) == ("derived",)
+    assert kept_derivation(key, "near-miss", derive) == ("derived",)
+    assert kept_derivation(_key("leadlex"), "near-miss", derive) == ("derived",)
+    assert len(calls) == 2  # the second call for smartlead was read, leadlex is another spec
+    requests = kept_derivation(key, "round-trip", lambda: _derived_near_misses(key))
+    assert kept_derivation(key, "round-trip", derive) == requests  # read back whole, not derived again
+    assert len(calls) == 2

@@ -9,19 +9,22 @@ import pytest
 
 from taskconform.findings import Verification
 from taskconform.fuzzing import FuzzKey, send
-from taskconform.near_miss import near_misses
+from taskconform.near_miss import near_miss_searches, near_misses
 from taskconform.target import Target
 from taskconform.vendors import VENDORS
 
 OPERATIONS = [
     pytest.param(
         vendor.name,
-        FuzzKey(vendor.spec_file, operation_id, "negative"),
-        id=f"{vendor.name}-{operation_id}",
-        marks=[pytest.mark.vendor(vendor.name), pytest.mark.clause(*sorted(set(checks.values())))],
+        key,
+        id=f"{vendor.name}-{key.operation_id}",
+        marks=[
+            pytest.mark.vendor(vendor.name),
+            pytest.mark.clause(*sorted(set(vendor.response_clauses[key.operation_id].values()))),
+        ],
     )
     for vendor in VENDORS.values()
-    for operation_id, checks in vendor.response_clauses.items()
+    for key in near_miss_searches(vendor)
 ]
 
 

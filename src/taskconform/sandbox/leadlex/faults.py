@@ -271,6 +271,12 @@ class ErrorBodyFlat(LeadLexApi):
         return error
 
 
+@fault("ll-orphan-message-other")
+class OrphanMessageOther(LeadLexApi):
+    def _orphan(self) -> Rejection:
+        return coded_rejection(400, VALIDATION_ERROR, "A parent link is required")
+
+
 @fault("ll-error-no-message")
 class ErrorNoMessage(LeadLexApi):
     def _error_object(self, rejection: Rejection) -> dict[str, object]:

@@ -237,7 +237,8 @@ class SuperfoneApi:
         task_type = body.get("type")
         if task_type is None:
             raise Rejection(400, self.type_required)
-        if not isinstance(task_type, str) or task_type not in self.creatable_types:
+        creatable = self._creatable_type(task_type)
+        if creatable is None:
             raise Rejection(400, self._type_not_available(task_type))
         due_date = self._due_date(body, now)
         notify_at = None
@@ -253,7 +254,7 @@ class SuperfoneApi:
             self._after_now(notify_at, now) and self._not_after_due(notify_at, due_date)
         ):
             raise self._outside_notify_window()
-        return TaskDraft(task_type, due_date, notify_at, customer_note)
+        return TaskDraft(creatable, due_date, notify_at, customer_note)
 
     def _body(self, raw: bytes) -> dict[str, object]:
         """SF-OPEN-MALFORMED-BODY; the Content-Type header is not inspected."""
@@ -272,6 +273,10 @@ class SuperfoneApi:
     def _not_json(self) -> Exception:
         """Also JSON the parser cannot represent (NaN/Infinity, integers over 4,300 digits, deep nesting)."""
         return Rejection(400, BODY_NOT_JSON)
+
+    def _creatable_type(self, value: object) -> str | None:
+        """The documented type ``value`` names: exactly one of the list, as written ("must be one of")."""
+        return value if isinstance(value, str) and value in self.creatable_types else None
 
     def _type_not_available(self, value: object) -> str:
         """The documented message for an unknown type; it lists every allowed value (a value that is no

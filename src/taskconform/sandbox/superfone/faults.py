@@ -11,6 +11,7 @@ import contextlib
 import traceback
 import uuid
 from collections.abc import Awaitable, Callable, Iterator, Mapping
+from dataclasses import replace
 from datetime import datetime, timedelta
 
 from starlette.requests import Request
@@ -20,6 +21,7 @@ from taskconform.sandbox.answers import (
     Crash,
     Handler,
     Rejection,
+    parse_json,
     random_task_ids,
     shortest_timespec,
     utc_iso,
@@ -300,6 +302,42 @@ class AssigneeLost(SuperfoneStore):
         return None
 
 
+@fault("create-type-any-case")
+class CreateTypeAnyCase(SuperfoneApi):
+    def _creatable_type(self, value: object) -> str | None:
+        """A lenient validator: ``follow_up_call`` is taken for FOLLOW_UP_CALL."""
+        return super()._creatable_type(value.upper() if isinstance(value, str) else value)
+
+
+async def _body_field(request: Request, name: str) -> object:
+    """A field of a body the faithful checks already found to be a JSON object."""
+    body = parse_json(await request.body())
+    return body.get(name) if isinstance(body, dict) else None
+
+
+@fault("create-assignee-from-body")
+class CreateAssigneeFromBody(SuperfoneApi):
+    async def _lead_and_draft(
+        self, request: Request, org_id: int, lead_id: int | None, now: datetime
+    ) -> tuple[Lead, TaskDraft]:
+        """An ``assignee_user_id`` in the body replaces the lead's assignee."""
+        lead, draft = await super()._lead_and_draft(request, org_id, lead_id, now)
+        assignee = await _body_field(request, "assignee_user_id")
+        return (replace(lead, assignee_user_id=assignee) if isinstance(assignee, int) else lead), draft
+
+
+@fault("create-customer-id-from-body")
+class CreateCustomerIdFromBody(SuperfoneApi):
+    async def _lead_and_draft(
+        self, request: Request, org_id: int, lead_id: int | None, now: datetime
+    ) -> tuple[Lead, TaskDraft]:
+        """A ``customer_id`` in the body that names another of the account's leads gets the task."""
+        lead, draft = await super()._lead_and_draft(request, org_id, lead_id, now)
+        customer_id = await _body_field(request, "customer_id")
+        other = self._store.find_lead(org_id, customer_id) if isinstance(customer_id, int) else None
+        return other or lead, draft
+
+
 # --- Faults: Create Task, notify_at -----------------------------------------------------------
 
 
@@ -566,6 +604,16 @@ class PastDueDateRejected(SuperfoneApi):
         if due_date <= now:
             raise Rejection(400, "due_date must be in the future")
         return due_date
+
+
+@variation("create-unknown-fields-rejected")
+class CreateUnknownFieldsRejected(SuperfoneApi):
+    def _body(self, raw: bytes) -> dict[str, object]:
+        body = super()._body(raw)
+        unknown = sorted(set(body) - {"type", "due_date", "notify_at", "customer_note"})
+        if unknown:
+            raise Rejection(400, f"unknown field: {unknown[0]}")
+        return body
 
 
 @variation("malformed-json-other-message")

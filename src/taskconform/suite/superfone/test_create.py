@@ -144,3 +144,40 @@ def test_tasks_of_one_lead_share_the_lead_assignee(superfone: Target, verify: Ve
     due = whole_seconds_from_now(timedelta(days=4))
     for task_type in ("REMINDER", "BOOKING", "SITE_VISIT"):
         create_and_check(superfone, verify, lead, TaskRequest(task_type, due))
+
+
+def ruled_out_value(superfone: Target, field: str, assignee: Any) -> Any:
+    """A value for ``field`` that would move the outcome if the server honoured it."""
+    values = {
+        "assignee_user_id": (assignee if isinstance(assignee, int) else 0) + 1,
+        "task_status": "COMPLETE",
+        "status": "COMPLETE",
+        "customer_id": lead_of(superfone, 1),  # a configured lead: honouring it writes nowhere else
+        "taskconform_undocumented": "taskconform",
+    }
+    return values[field]
+
+
+@pytest.mark.clause(
+    "SF-CREATE-ASSIGNEE-INHERITED",
+    "SF-CREATE-STATUS-PENDING",
+    "SF-CREATE-CUSTOMER-ID",
+    "SF-CREATE-TYPE-ECHO",
+)
+@pytest.mark.parametrize(
+    "field", ["assignee_user_id", "task_status", "status", "customer_id", "taskconform_undocumented"]
+)
+def test_fields_the_documents_rule_out_do_not_move_the_outcome(
+    superfone: Target, verify: Verification, field: str
+) -> None:
+    """ "There's no separate assignee field", a new task is PENDING, the task belongs to the lead of the
+    URL: a body that says otherwise changes none of it. Whether such a body is refused is open
+    (SF-OPEN-FIELD-TYPES); an accepted one is judged like any other create."""
+    lead = lead_of(superfone)
+    request = TaskRequest("FOLLOW_UP_CALL", whole_seconds_from_now(timedelta(days=5)))
+    assignee = expected_assignee(superfone, lead, create_and_check(superfone, verify, lead, request))
+    body = {**request.body(), field: ruled_out_value(superfone, field, assignee)}
+    exchange = create_task(superfone, verify, lead, body)
+    if exchange.succeeded:
+        tolerance = timedelta(seconds=superfone.settings.clock_tolerance_s)
+        expect_created_task(verify, exchange, request, tolerance, assignee)

@@ -2,10 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 from ...checks import ResponseContext, documented_status, response_check, response_fields
-from ...exchange import Exchange
 from ...findings import Verification
 from .api import PRIORITIES, STATUSES
 
@@ -15,20 +12,12 @@ __all__ = [
     "created_priority_is_documented",
     "created_status_is_documented",
     "error_body_shape",
-    "error_code",
 ]
 
 # The shape of the page's "Orphan-task rejection example".
 ERROR_BODY = '{"error": {"code": <string>, "message": <string>}}'
 # The statuses of the page's error table, whose body the example shows.
 _DOCUMENTED_ERROR_STATUSES = (400, 403)
-
-
-def error_code(exchange: Exchange) -> Any:
-    """``error.code`` of an error body, or None where the body has none."""
-    body = exchange.json()
-    error = body.get("error") if isinstance(body, dict) else None
-    return error.get("code") if isinstance(error, dict) else None
 
 
 @response_check

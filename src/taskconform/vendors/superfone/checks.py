@@ -7,6 +7,7 @@ those checks compare against are data below, read off the examples.
 
 from __future__ import annotations
 
+import json
 from collections.abc import Callable, Mapping
 from typing import Any
 
@@ -27,6 +28,8 @@ __all__ = [
     "EXAMPLE_FIELDS",
     "RESPONSE_CLAUSES",
     "answer_says_success",
+    "created_task_has_sent_type",
+    "created_task_is_pending",
     "task_status_word_follows_task_status",
     "tasks_belong_to_lead",
     "tasks_carry_example_fields",
@@ -149,6 +152,36 @@ def tasks_carry_example_fields(verify: Verification, clause: str, ctx: ResponseC
         )
 
 
+def _sent_body(exchange: Exchange) -> Any:
+    try:
+        return json.loads(exchange.request.body or b"")
+    except ValueError:
+        return None
+
+
+@response_check
+def created_task_is_pending(verify: Verification, clause: str, ctx: ResponseContext) -> None:
+    """Whatever else the body carried (``task_status``, ``status``, a field nobody documented), a new
+    task is PENDING."""
+    for task in _tasks(ctx.exchange):
+        status = task.get("task_status")
+        verify.expect(clause, status == "PENDING", "task_status PENDING", f"{status!r}", ctx.exchange)
+
+
+@response_check
+def created_task_has_sent_type(verify: Verification, clause: str, ctx: ResponseContext) -> None:
+    """A type outside the list must be refused, so an accepted one is the one sent, as sent
+    (``follow_up_call`` is no FOLLOW_UP_CALL)."""
+    body = _sent_body(ctx.exchange)
+    sent = body.get("type") if isinstance(body, dict) else None
+    if not isinstance(sent, str):
+        return  # a create without a type is SF-CREATE-ERR-TYPE-REQUIRED's to judge
+    for task in _tasks(ctx.exchange):
+        verify.expect(
+            clause, task.get("type") == sent, f"type {sent!r} as sent", f"{task.get('type')!r}", ctx.exchange
+        )
+
+
 def _clauses(prefix: str, fields: str, belongs: str | None) -> dict[ResponseCheck, str]:
     clauses = {
         documented_status: f"SF-{prefix}-DOCUMENTED-STATUSES",
@@ -165,7 +198,11 @@ def _clauses(prefix: str, fields: str, belongs: str | None) -> dict[ResponseChec
 
 
 RESPONSE_CLAUSES = {
-    "createTask": _clauses("CREATE", "SF-CREATE-RESPONSE-FIELDS", "SF-CREATE-CUSTOMER-ID"),
+    "createTask": {
+        **_clauses("CREATE", "SF-CREATE-RESPONSE-FIELDS", "SF-CREATE-CUSTOMER-ID"),
+        created_task_is_pending: "SF-CREATE-STATUS-PENDING",
+        created_task_has_sent_type: "SF-CREATE-TYPE-ECHO",
+    },
     "listTasks": _clauses("LIST", "SF-LIST-RESPONSE-FIELDS", "SF-LIST-SINGLE-LEAD"),
     "completeTask": _clauses(
         "COMPLETE", "SF-COMPLETE-RETURNS-CLOSED-TASK", "SF-COMPLETE-RETURNS-CLOSED-TASK"
