@@ -3,8 +3,8 @@
 Random negative fuzzing almost never draws ``follow_up_call`` or ``"2433664091"``. Schemathesis'
 coverage phase gives the boundary values, missing required fields and wrong types of every
 operation, the same on every run; this module adds only what it lacks: each enum value in another
-letter case, padded with whitespace, with a suffix, or empty, and each number of the body as a
-numeric string or a float.
+letter case, padded with whitespace, with a suffix, or empty, each number of the body as a numeric
+string or a float, each timestamp in the spellings parsers get wrong, and each required text blank.
 
 The oracle is the suite's own. Every near-miss is sent like a fuzzed request, so the operation's
 answer checks judge it: a documented status, the documented response shape — and an accepted value
@@ -16,7 +16,7 @@ the vendor's probe for that rejection is sent again with each near-miss in place
 from __future__ import annotations
 
 import copy
-from collections.abc import Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, replace
 from functools import cache
 from typing import TYPE_CHECKING, Any
@@ -40,6 +40,20 @@ __all__ = [
 
 # How a near-miss of an enum value differs from it (a NearMissRejection names those its document rejects).
 VARIANT_KINDS = ("case", "whitespace", "affix", "empty")
+# What real timestamp parsers get wrong: a date alone, no offset, other offsets, a leap day, the first
+# and the last four-digit year, and fractions of 1 to 9 digits.
+TIMESTAMP_NEAR_MISSES = (
+    "2030-05-20",
+    "2030-05-20T15:00:00",
+    "2030-05-20T20:30:00+05:30",
+    "2030-05-20T10:00:00-05:00",
+    "2028-02-29T12:00:00Z",
+    "0001-01-01T00:00:00Z",
+    "9999-12-31T23:59:59Z",
+    *(f"2030-05-20T15:00:00.{'123456789'[:digits]}Z" for digits in range(1, 10)),
+)
+# A required text that says nothing.
+BLANK_TEXTS = ("", "   ")
 
 
 @dataclass(frozen=True)
@@ -69,14 +83,33 @@ def _resolve(node: Any, root: Mapping[str, Any]) -> Any:
     return node
 
 
-def _body_properties(key: FuzzKey) -> dict[str, Any]:
+def _body_schema(key: FuzzKey) -> tuple[dict[str, Any], frozenset[str]]:
+    """The JSON body's properties (resolved) and the names it requires."""
     operation = load_operation(key.spec_file, key.operation_id)
     for body in operation.body:
         if body.media_type == "application/json":
             bundled = body.optimized_schema
             schema = _resolve(bundled, bundled)
-            return {name: _resolve(prop, bundled) for name, prop in schema.get("properties", {}).items()}
-    return {}
+            properties = schema.get("properties", {})
+            resolved = {name: _resolve(prop, bundled) for name, prop in properties.items()}
+            return resolved, frozenset(schema.get("required", ()))
+    return {}, frozenset()
+
+
+def _body_properties(key: FuzzKey) -> dict[str, Any]:
+    return _body_schema(key)[0]
+
+
+def _fields(key: FuzzKey, kind: Callable[[Mapping[str, Any]], bool]) -> tuple[str, ...]:
+    properties = _body_properties(key).items()
+    return tuple(name for name, prop in properties if isinstance(prop, Mapping) and kind(prop))
+
+
+def _required_texts(key: FuzzKey) -> tuple[str, ...]:
+    """Required free-text fields: no enum and no format constrains them."""
+    required = _body_schema(key)[1]
+    free_text = _fields(key, lambda prop: prop.get("type") == "string" and not {"enum", "format"} & set(prop))
+    return tuple(name for name in free_text if name in required)
 
 
 def enum_fields(key: FuzzKey) -> tuple[EnumField, ...]:
@@ -84,14 +117,6 @@ def enum_fields(key: FuzzKey) -> tuple[EnumField, ...]:
         EnumField(name, tuple(str(v) for v in prop["enum"]))
         for name, prop in _body_properties(key).items()
         if isinstance(prop, Mapping) and isinstance(prop.get("enum"), list)
-    )
-
-
-def _numbers(key: FuzzKey) -> tuple[str, ...]:
-    return tuple(
-        name
-        for name, prop in _body_properties(key).items()
-        if isinstance(prop, Mapping) and prop.get("type") in ("integer", "number")
     )
 
 
@@ -110,11 +135,17 @@ def _added(key: FuzzKey, base: DrawnRequest, body: dict[str, Any]) -> Iterator[D
     for enum in enum_fields(key):
         for _, variant in _outside(enum, VARIANT_KINDS):
             yield with_field(enum.name, variant)
-    for name in _numbers(key):
+    for name in _fields(key, lambda prop: prop.get("type") in ("integer", "number")):
         number = body.get(name, 1)
         if isinstance(number, int | float) and not isinstance(number, bool):
             yield with_field(name, str(number))
             yield with_field(name, number + 0.5)
+    for name in _fields(key, lambda prop: prop.get("format") == "date-time"):
+        for spelling in TIMESTAMP_NEAR_MISSES:
+            yield with_field(name, spelling)
+    for name in _required_texts(key):
+        for blank in BLANK_TEXTS:
+            yield with_field(name, blank)
 
 
 def near_miss_searches(vendor: Vendor) -> list[FuzzKey]:

@@ -457,6 +457,12 @@ def types_in_another_case(sandbox: Sandbox) -> object:
     ]
 
 
+@fault("due-date-long-fraction-500", faithful=[200, 200], deviant=[200, 500])
+def due_dates_with_six_and_seven_fraction_digits(sandbox: Sandbox) -> object:
+    due_dates = ["2030-05-20T15:00:00.123456Z", "2030-05-20T15:00:00.1234567Z"]
+    return [sandbox.create(1002, {"type": "REMINDER", "due_date": due}).status_code for due in due_dates]
+
+
 @fault("create-assignee-from-body", faithful=679, deviant=5)
 def an_assignee_in_the_body(sandbox: Sandbox) -> object:
     response = sandbox.create(1002, {"type": "REMINDER", "due_date": DUE, "assignee_user_id": 5})

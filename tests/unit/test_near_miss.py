@@ -38,6 +38,11 @@ def test_near_misses_add_what_the_coverage_phase_lacks_to_its_cases() -> None:
     map_ids = _bodies(_key("smartlead"), "email_lead_map_id")
     assert any(isinstance(v, str) and v.isdigit() for v in map_ids), "a number as a numeric string"
     assert any(isinstance(v, float) for v in map_ids), "an integer as a float"
+    due_dates = _bodies(_key("superfone"), "due_date")
+    assert all(v in due_dates for v in ("2030-05-20", "2028-02-29T12:00:00Z", "0001-01-01T00:00:00Z"))
+    assert "2030-05-20T15:00:00.123456789Z" in _bodies(_key("smartlead"), "due_date")
+    assert "   " in _bodies(_key("leadlex"), "title"), "a required text, blank"
+    assert "   " not in _bodies(_key("leadlex"), "description"), "an optional text is no near-miss blank"
 
 
 def test_near_misses_are_the_same_every_time_and_use_only_declared_methods() -> None:

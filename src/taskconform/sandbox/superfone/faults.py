@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import re
 import traceback
 import uuid
 from collections.abc import Awaitable, Callable, Iterator, Mapping
@@ -294,6 +295,15 @@ class CreateRejectsSiteVisit(SuperfoneApi):
 class DueDateTimezoneShift(SuperfoneApi):
     def _parse_due_date(self, value: object) -> datetime | None:
         return parse_instant(value, honour_offset=False)
+
+
+@fault("due-date-long-fraction-500")
+class DueDateLongFraction500(SuperfoneApi):
+    def _parse_due_date(self, value: object) -> datetime | None:
+        """A parser of microseconds at most: a due_date with more fraction digits crashes it."""
+        if isinstance(value, str) and re.search(r"\.\d{7,}", value):
+            raise Crash(f"ValueError: Invalid isoformat string: {value!r}")
+        return super()._parse_due_date(value)
 
 
 @fault("assignee-lost")
