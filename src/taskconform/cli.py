@@ -57,6 +57,21 @@ def _parser() -> argparse.ArgumentParser:
         "--out", type=Path, help="where to write diff.md and diff.html (default: beside NEW_REPORT)"
     )
 
+    replay = commands.add_parser(
+        "replay",
+        help="send a report's failure sequences again and judge them: 1 still broken, 0 gone, 3 unreachable",
+    )
+    replay.add_argument("report", type=Path, metavar="REPORT", help="the report.json of an earlier run")
+    replay.add_argument("--config", type=Path, help="target configuration (TOML); default: start the sandbox")
+    replay.add_argument(
+        "--clause", action="append", default=[], metavar="ID", help="only this clause's failures (repeatable)"
+    )
+    replay.add_argument("--report-dir", type=Path, default=Path("reports") / "replay")
+    replay.add_argument("--allow-production-writes", action="store_true", help="as for run")
+    replay.add_argument("--cleanup", action=argparse.BooleanOptionalAction, default=None, help="as for run")
+    replay.add_argument("--fault", action="append", default=[], metavar="NAME", help="as for run")
+    replay.add_argument("--variation", action="append", default=[], metavar="NAME", help="as for run")
+
     sandbox = commands.add_parser("sandbox", help="serve the reference sandbox on loopback")
     sandbox.add_argument("--port", type=int, default=8000)
     sandbox.add_argument("--config-out", type=Path, help="write a target configuration for it here")
@@ -74,6 +89,38 @@ def _run(args: argparse.Namespace) -> int:
         print("taskconform: --workers must be at least 1", file=sys.stderr)
         return EXIT_USAGE
     options = RunOptions(**run_option_values(args))
+    return run(options)
+
+
+def _replay(args: argparse.Namespace) -> int:
+    from .replay import failing_clauses
+    from .runner import EXIT_USAGE, RunOptions, run
+
+    try:
+        failing = failing_clauses(args.report)
+    except (OSError, ValueError, KeyError) as exc:
+        print(f"taskconform: cannot read the report {args.report}: {exc}", file=sys.stderr)
+        return EXIT_USAGE
+    clauses = tuple(args.clause) or tuple(clause for clauses in failing.values() for clause in clauses)
+    vendors = tuple(vendor for vendor, found in failing.items() if set(found) & set(clauses))
+    if not vendors:
+        print(
+            f"taskconform: {args.report} records no failure of {', '.join(clauses) or 'any clause'}: "
+            "nothing to replay",
+            file=sys.stderr,
+        )
+        return EXIT_USAGE
+    options = RunOptions(
+        config=args.config,
+        only=vendors,
+        clauses=clauses,
+        report_dir=args.report_dir,
+        allow_production_writes=args.allow_production_writes,
+        cleanup=args.cleanup,
+        faults=tuple(args.fault),
+        variations=tuple(args.variation),
+        replay=args.report,
+    )
     return run(options)
 
 
@@ -119,7 +166,7 @@ def _diff(args: argparse.Namespace) -> int:
 
 def main(argv: list[str] | None = None) -> int:
     args = _parser().parse_args(argv)
-    commands = {"run": _run, "selftest": _selftest, "diff": _diff, "sandbox": _sandbox}
+    commands = {"run": _run, "replay": _replay, "selftest": _selftest, "diff": _diff, "sandbox": _sandbox}
     try:
         return commands[args.command](args)
     except KeyboardInterrupt:

@@ -224,6 +224,7 @@ class ApiClient:
         backoffs = 0
         while True:
             started = time.perf_counter()
+            sent_at = time.monotonic()
             try:
                 response = self._http.send(request)
                 response.read()
@@ -244,7 +245,7 @@ class ApiClient:
                 time.sleep(wait)
                 continue
             exchange = Exchange(
-                RecordedRequest(request.method, str(request.url), dict(request.headers), body),
+                RecordedRequest(request.method, str(request.url), dict(request.headers), body, sent_at),
                 RecordedResponse(response.status_code, dict(response.headers), response.content, elapsed_ms),
             )
             self.journal.append(exchange)

@@ -12,6 +12,7 @@ from .redaction import Redactor
 __all__ = ["Exchange", "RecordedRequest", "RecordedResponse"]
 
 _BODY_LIMIT = 4000
+_READS = {"GET", "HEAD", "OPTIONS"}
 _TRANSPORT_HEADERS = {"content-length", "host", "accept-encoding", "connection", "user-agent", "accept"}
 
 
@@ -27,6 +28,8 @@ class RecordedRequest:
     url: str = field(repr=False)
     headers: dict[str, str] = field(repr=False)
     body: bytes | None = field(repr=False)
+    # When it was sent (time.monotonic()): requests whose answers overlap were sent concurrently.
+    sent_at: float = field(default=0.0, repr=False)
 
     def __repr__(self) -> str:
         return f"RecordedRequest({self.method} {_path_only(self.url)})"
@@ -74,6 +77,19 @@ class Exchange:
 
     def json(self) -> Any:
         return self.response.json_or_none()
+
+    @property
+    def is_write(self) -> bool:
+        """A request that may change the target's state: what a reproduction must replay."""
+        return self.request.method.upper() not in _READS
+
+    def overlaps(self, other: Exchange) -> bool:
+        """Both were in flight at once (neither was answered before the other was sent)."""
+        mine, theirs = self.request.sent_at, other.request.sent_at
+        return (
+            mine < theirs + other.response.elapsed_ms / 1000
+            and theirs < mine + self.response.elapsed_ms / 1000
+        )
 
     @property
     def succeeded(self) -> bool:

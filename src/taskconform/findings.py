@@ -1,21 +1,46 @@
-"""Findings: a clause, what it requires, what came back, and the exchanges that show it.
+"""Findings: a clause, what it requires, what came back, and the sequence of exchanges that shows it.
 
 Checks record findings instead of stopping at the first broken rule (one response can break
 several clauses); ``Verification.settle`` raises them together as one ``ContractViolation``. A finding
 of a clause that only warns (example level, in a run that is not strict) is noted instead, and never
 raised: a deviation from an example must not stop a test before it checks what the documents require.
+
+A finding's exchanges are its causal sequence: every write the test sent before the evidence (the
+state the check observed was built by them), then the evidence, in the order sent. A reproduction
+that replays them on a fresh target shows the violation again; the evidence alone would not. Each
+step carries what the checks expected of it, and whether it was sent concurrently with its neighbours.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
 from .exchange import Exchange
 from .redaction import Redactor
 
-__all__ = ["ContractViolation", "Finding", "Verification"]
+__all__ = ["ContractViolation", "Finding", "Verification", "causal_sequence", "concurrent_steps"]
+
+# The expectations a step's note names at most: enough to say what the documents want of it.
+_NOTED_EXPECTATIONS = 4
+
+
+def causal_sequence(journal: Sequence[Exchange], evidence: Sequence[Exchange]) -> tuple[Exchange, ...]:
+    """Every write of ``journal`` up to the last piece of evidence, and the evidence, in the order sent;
+    evidence the journal does not hold (sent outside this test) goes last."""
+    position = {id(exchange): index for index, exchange in enumerate(journal)}
+    shown = {position[id(exchange)] for exchange in evidence if id(exchange) in position}
+    if not shown:
+        return tuple(evidence)
+    steps = [index for index in range(max(shown) + 1) if index in shown or journal[index].is_write]
+    outside = tuple(exchange for exchange in evidence if id(exchange) not in position)
+    return tuple(journal[index] for index in steps) + outside
+
+
+def concurrent_steps(steps: Sequence[Exchange]) -> tuple[bool, ...]:
+    """Whether each step was in flight together with another step of the sequence."""
+    return tuple(any(other is not step and step.overlaps(other) for other in steps) for step in steps)
 
 
 @dataclass(frozen=True)
@@ -24,13 +49,24 @@ class Finding:
     expected: str
     actual: str
     exchanges: tuple[Exchange, ...] = ()
+    # Per exchange: what the checks expected of it (None: nothing was checked on it).
+    notes: tuple[str | None, ...] = ()
 
     def to_dict(self, redactor: Redactor) -> dict[str, Any]:
+        notes = self.notes or (None,) * len(self.exchanges)
+        concurrent = concurrent_steps(self.exchanges)
         return {
             "clause": self.clause,
             "expected": redactor.redact(self.expected),
             "actual": redactor.redact(self.actual),
-            "exchanges": [exchange.to_dict(redactor) for exchange in self.exchanges],
+            "exchanges": [
+                {
+                    **exchange.to_dict(redactor),
+                    "note": None if note is None else redactor.redact(note),
+                    "concurrent": together,
+                }
+                for exchange, note, together in zip(self.exchanges, notes, concurrent, strict=True)
+            ],
         }
 
 
@@ -64,20 +100,36 @@ class Verification:
     redactor: Redactor
     # Clauses whose findings are warnings: noted (the first per clause), never raised.
     warn_only: frozenset[str] = frozenset()
+    # The exchanges the test has sent so far, in order: where a finding's causal sequence comes from.
+    journal: Callable[[], Sequence[Exchange]] = tuple
     exercised: set[str] = field(default_factory=set)
     findings: list[Finding] = field(default_factory=list)
     warnings: list[Finding] = field(default_factory=list)
+    # id(exchange) -> the exchange and what was expected of it (the last evidence of each check).
+    _expected: dict[int, tuple[Exchange, list[str]]] = field(default_factory=dict)
 
     def expect(self, clause: str, holds: bool, expected: str, actual: Any, *evidence: Exchange) -> bool:
         self.exercised.add(clause)
+        if evidence:
+            judged = evidence[-1]
+            self._expected.setdefault(id(judged), (judged, []))[1].append(f"{clause}: {expected}")
         if holds:
             return True
-        finding = Finding(clause, expected, str(actual), tuple(evidence))
+        steps = causal_sequence(self.journal(), evidence)
+        finding = Finding(clause, expected, str(actual), steps, tuple(map(self._note, steps)))
         if clause not in self.warn_only:
             self.findings.append(finding)
         elif all(noted.clause != clause for noted in self.warnings):
             self.warnings.append(finding)
         return False
+
+    def _note(self, step: Exchange) -> str | None:
+        noted = self._expected.get(id(step))
+        if noted is None or noted[0] is not step:
+            return None
+        expectations = list(dict.fromkeys(noted[1]))
+        more = len(expectations) - _NOTED_EXPECTATIONS
+        return "; ".join(expectations[:_NOTED_EXPECTATIONS]) + (f"; and {more} more" if more > 0 else "")
 
     def settle(self) -> None:
         """Raise what was found since the last settle; called at the end of every example."""

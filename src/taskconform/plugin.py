@@ -24,6 +24,7 @@ from .catalogue import load_catalogue, vendors_checking
 from .config import load_config
 from .drawn_cache import DrawnCache, cache_home
 from .errors import ConfigError, InfrastructureError, NotConfigured
+from .exchange import Exchange
 from .findings import ContractViolation, Verification
 from .fuzzing import searches
 from .prefetch import RequestDrawer, can_draw_ahead
@@ -75,6 +76,7 @@ def pytest_configure(config: pytest.Config) -> None:
     profile = PROFILES[config.getoption("--conformance-profile")]
     if config.getoption("--conformance-no-shrink"):
         profile = replace(profile, shrink=False)
+    profile.limit_shrinking()
     state = RunState(target_config, profile, requested, frozenset(clauses), _worker_slot(config))
     config.stash[RUN_STATE] = state
     if not hasattr(config, "workerinput") and not config.option.collectonly:
@@ -133,6 +135,13 @@ def _state(config: pytest.Config) -> RunState:
     if RUN_STATE not in config.stash:
         raise pytest.UsageError("the conformance suite needs --target-config FILE")
     return config.stash[RUN_STATE]
+
+
+def pytest_ignore_collect(collection_path: Path, config: pytest.Config) -> bool | None:
+    """The replay's test module runs only in a replay (it has nothing to send otherwise)."""
+    if collection_path.name == "test_replay.py" and not config.getoption("--conformance-replay", None):
+        return True
+    return None
 
 
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
@@ -223,11 +232,22 @@ def _warn_only(config: pytest.Config, state: RunState) -> frozenset[str]:
     return frozenset(clause.id for clause in clauses if clause.level == "example")
 
 
+def _journal(run_state: RunState) -> list[Exchange]:
+    """What the current test sent, to every vendor it talks to (each journal starts with the test)."""
+    return [exchange for _, target in run_state.open_targets() for exchange in target.client.journal]
+
+
 @pytest.fixture
 def verify(run_state: RunState, request: pytest.FixtureRequest) -> Verification:
     for _, target in run_state.open_targets():
         target.client.journal.clear()
-    verification = Verification(run_state.redactor, _warn_only(request.config, run_state))
+    verification = Verification(
+        run_state.redactor,
+        _warn_only(request.config, run_state),
+        journal=lambda: [
+            exchange for _, target in run_state.open_targets() for exchange in target.client.journal
+        ],
+    )
     request.node.stash[_VERIFY] = verification
     return verification
 

@@ -17,8 +17,17 @@ class Profile:
     stateful_steps: int
     page_sizes: tuple[int, ...]
     race_rounds: int
+    # How long shrinking one failure may take: every candidate it tries replays a sequence of requests
+    # against the target, so Hypothesis' own limit (five minutes) is far too long for a remote one.
+    shrink_seconds: float
     # Shrinking finds the shortest failing example; selftest only needs to know a fault is caught.
     shrink: bool = True
+
+    def limit_shrinking(self) -> None:
+        """Hypothesis documents the limit as the module constant to patch for another budget."""
+        from hypothesis.internal.conjecture import engine
+
+        engine.MAX_SHRINKING_SECONDS = self.shrink_seconds  # type: ignore[assignment]
 
     def hypothesis(self, **overrides: object) -> settings:
         """Deterministic in CI and everywhere: derandomised, no example database, no deadline (the target
@@ -41,6 +50,7 @@ PROFILES: dict[str, Profile] = {
         stateful_steps=12,
         page_sizes=(1, 2, 3, 7, 20),
         race_rounds=1,
+        shrink_seconds=10,
     ),
     "standard": Profile(
         "standard",
@@ -49,6 +59,7 @@ PROFILES: dict[str, Profile] = {
         stateful_steps=25,
         page_sizes=tuple(range(1, 21)),
         race_rounds=3,
+        shrink_seconds=30,
     ),
     "thorough": Profile(
         "thorough",
@@ -57,5 +68,6 @@ PROFILES: dict[str, Profile] = {
         stateful_steps=40,
         page_sizes=tuple(range(1, 21)),
         race_rounds=10,
+        shrink_seconds=60,
     ),
 }

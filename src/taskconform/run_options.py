@@ -167,6 +167,13 @@ RUN_OPTIONS: tuple[Option, ...] = (
         metavar="FILE",
     ),
     Option(
+        "replay",
+        None,
+        "replay the failure sequences of this report.json instead of running the suite (taskconform replay)",
+        type=Path,
+        pytest_flag="--conformance-replay",
+    ),
+    Option(
         "faults",
         "--fault",
         "switch on a deliberate fault in the bundled sandbox (see contracts/faults.yaml)",

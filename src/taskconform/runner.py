@@ -38,6 +38,8 @@ __all__ = ["EXIT_CONFORMS", "EXIT_INFRASTRUCTURE", "EXIT_USAGE", "EXIT_VIOLATION
 
 EXIT_CONFORMS, EXIT_VIOLATIONS, EXIT_USAGE, EXIT_INFRASTRUCTURE = 0, 1, 2, 3
 _SUITE_DIR = Path(__file__).resolve().parent / "suite"
+# The one test module of a replay (the plugin leaves it out of every other run).
+_REPLAY_TESTS = "test_replay.py"
 
 
 @dataclass(frozen=True)
@@ -61,6 +63,8 @@ class RunOptions:
     strict_examples: bool = False
     no_security_checks: bool = False
     summary: Path | None = None
+    # taskconform replay: the report whose failure sequences run instead of the suite.
+    replay: Path | None = None
     # Only for the bundled sandbox: deliberate faults and allowed variations to switch on.
     faults: tuple[str, ...] = ()
     variations: tuple[str, ...] = ()
@@ -145,7 +149,7 @@ def _pytest_command(options: RunOptions, config_path: Path, vendors: tuple[str, 
         sys.executable,
         "-m",
         "pytest",
-        str(_SUITE_DIR),
+        str(_SUITE_DIR / _REPLAY_TESTS if options.replay else _SUITE_DIR),
         "-c",
         str(_SUITE_DIR / "pytest.ini"),
         "--rootdir",

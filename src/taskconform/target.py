@@ -26,6 +26,8 @@ from .findings import Verification
 if TYPE_CHECKING:
     from schemathesis import Case
 
+    from .sequences import SequenceJudge
+
 __all__ = [
     "NO_BODY",
     "AnswerCheck",
@@ -128,6 +130,10 @@ class Vendor:
     created_task: Callable[[str, Exchange, Mapping[str, Any]], tuple[Any, Any] | None] | None = None
     # Closes what the run created and left open; returns what it closed, per record. None: not possible.
     cleanup: Callable[[Target, Verification, Mapping[Any, set[Any]]], dict[Any, list[Any]]] | None = None
+    # Judges a replayed sequence beyond the answer checks (``taskconform replay``), and the clauses it
+    # judges; None where no rule of the vendor spans several requests.
+    replay_judge: Callable[[Target, Verification], SequenceJudge] | None = None
+    replay_clauses: frozenset[str] = frozenset()
 
     @property
     def answer_clauses(self) -> frozenset[str]:

@@ -132,7 +132,8 @@ def test_a_run_with_a_baseline_and_cleanup_matches_the_schema(tmp_path: Path) ->
 def test_no_file_the_writer_writes_holds_a_key(tmp_path: Path) -> None:
     run_dir = _failing(tmp_path).finish()
     written = [path for path in run_dir.rglob("*") if path.is_file()]
-    assert {p.name for p in written} >= {"report.json", "junit.xml", "report.html", f"{PAGE_SIZE}-1.sh"}
+    expected = {"report.json", "junit.xml", "report.html", f"{PAGE_SIZE}-1.sh", f"{PAGE_SIZE}.har"}
+    assert {p.name for p in written} >= expected
     assert [p.name for p in written if SECRET in p.read_text(encoding="utf-8")] == []
     report = _written(run_dir)
     assert [f["known"] for c in report["vendors"][0]["clauses"] for f in c["failures"]] == [None]

@@ -110,6 +110,38 @@ def test_a_server_breaking_a_rule_exits_1_naming_the_clause(tmp_path: Path) -> N
     assert failing == ["SF-LIST-ERR-PAGE-SIZE-MAX"]
 
 
+def test_a_stateful_violation_is_written_as_distinct_scripts_and_har_with_provenance(tmp_path: Path) -> None:
+    """Auto-close broken: the stateful model finds it; its sequences are replayable as .sh and HAR,
+    no two scripts hold the same requests, and the report says what judged it."""
+    result = run_taskconform(
+        "run",
+        *("--fault", "autoclose-missing", "--only", "superfone", "--clause", "SF-CREATE-AUTOCLOSE"),
+        *("--report-dir", str(tmp_path / "r")),
+    )
+    assert result.code == 1, result.output
+    report = _report(tmp_path / "r")
+    run_dir = tmp_path / "r" / report["run_id"]
+    failures = _clause(report, "superfone", "SF-CREATE-AUTOCLOSE")["failures"]
+    assert failures and all(f["occurrences"] >= 1 and f["reproduction_file"] for f in failures)
+    scripts = {f["reproduction_file"] for f in failures}
+    assert {f"repro/{p.name}" for p in (run_dir / "repro").glob("SF-CREATE-AUTOCLOSE-*.sh")} == scripts
+    bodies = [(run_dir / name).read_text().split("\n", 2)[2] for name in scripts]
+    assert len(set(bodies)) == len(bodies)
+    har = json.loads((run_dir / "repro" / "SF-CREATE-AUTOCLOSE.har").read_text(encoding="utf-8"))
+    assert har["log"]["version"] == "1.2"
+    assert len(har["log"]["entries"]) == sum(
+        len(f["exchanges"]) for f in {f["reproduction_file"]: f for f in failures}.values()
+    )
+    provenance = report["provenance"]
+    assert [entry["path"] for entry in provenance["files"]] == [
+        "spec/superfone-tasks.openapi.yaml",
+        "contracts/superfone.yaml",
+        "contracts/security.yaml",
+    ]
+    assert provenance["stateful"] and provenance["profile"] == "quick"
+    assert 'id="provenance"' in (run_dir / "report.html").read_text(encoding="utf-8")
+
+
 def test_a_run_limited_to_some_clauses_runs_every_test_that_may_break_them(tmp_path: Path) -> None:
     """SF-LIST-RESPONSE-FIELDS is checked on every listing, so every Superfone test may break it:
     the run keeps them all, not only those that name it (list-row-id-string is caught by tests about

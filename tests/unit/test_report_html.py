@@ -154,6 +154,16 @@ def _clause(clause_id: str, verdict: Verdict, **changes: object) -> ClauseResult
     return replace(clause, **changes)
 
 
+PROVENANCE = model.Provenance(
+    suite_version="0.1.0",
+    profile="quick",
+    files=(model.SourceFile("spec/superfone-tasks.openapi.yaml", "ab" * 32),),
+    generators={"hypothesis": "6.0.0"},
+    searches=(model.SearchSeed("superfone-tasks.openapi.yaml", "listTasks", "negative", 1234),),
+    stateful=(model.StatefulSeed("test_model[1]", 1),),
+)
+
+
 def sample_report() -> Report:
     """A run as the writer builds it: one failing, one passing and one not-run clause."""
     failure = Failure(
@@ -164,6 +174,7 @@ def sample_report() -> Report:
         check="test_documented_error[SF-LIST-PAGE-SIZE-MAX-21]",
         message="expected status 400, got 200 <script>alert(1)</script>",
         reproduction=CURL,
+        reproduction_file=f"repro/{FAILING}-1.sh",
     )
     clauses = (
         _clause(
@@ -219,6 +230,7 @@ def sample_report() -> Report:
         security_checks=True,
         gate_reason=None,
         gate="fail",
+        provenance=PROVENANCE,
     )
 
 
@@ -283,9 +295,10 @@ def test_failure_evidence_is_shown_for_failing_clause() -> None:
     # The failing card links back to the clause row, and the row's badge links to the card.
     assert card.find("a").attrs["href"] == f"#{FAILING}"
     assert doc.by_id(FAILING).find("a", class_="badge").attrs["href"] == f"#{FAILING}--evidence"
-    details = card.find("dl").text()
-    assert '400 with message "page_size cannot exceed 20"' in details
-    assert "test_documented_error[SF-LIST-PAGE-SIZE-MAX-21]" in details
+    assert "test_documented_error[SF-LIST-PAGE-SIZE-MAX-21]" in card.find("dl").text()
+    # The timeline ends with what was expected and what was seen.
+    outcome = card.find("ol", class_="timeline").find("li", class_="outcome").text()
+    assert '400 with message "page_size cannot exceed 20"' in outcome and "Seen200" in outcome
     request = card.find("pre", class_="request").text()
     assert request == f"GET {FAIL_URL}\nx-api-key: ***"
     response = card.find("pre", class_="response").text()

@@ -3,9 +3,10 @@
 A failed clause is a ``<failure>``, a clause that did not run is ``<skipped>`` with its reason, an
 example-level warning is ``<skipped type="warning">`` with its evidence (CI shows it, the build stays
 green), and an incomplete run adds one ``run-complete`` case in ``<error>``: the suite's own trouble is
-never shown as a contract violation. The generic security checks of each vendor are a suite of their
-own (``taskconform.<vendor>.security``), apart from the document's clauses. Each suite's counts are
-taken from the cases it holds.
+never shown as a contract violation. A failure lists its steps and names its reproduction script
+(``repro/<clause>-<n>.sh`` beside junit.xml). The generic security checks of each vendor are a suite
+of their own (``taskconform.<vendor>.security``), apart from the document's clauses. Each suite's
+counts are taken from the cases it holds.
 """
 
 from __future__ import annotations
@@ -22,11 +23,24 @@ _OUTCOMES = (("failures", "failure"), ("skipped", "skipped"), ("errors", "error"
 def _failure_text(clause: ClauseResult) -> str:
     blocks = []
     for failure in clause.failures:
-        lines = [f"check: {failure.check}", f"expected: {failure.expected}", f"actual: {failure.actual}"]
-        for exchange in failure.exchanges:
+        lines = [
+            f"check: {failure.check}",
+            f"expected: {failure.expected}",
+            f"actual: {failure.actual}",
+            f"occurrences: {failure.occurrences}",
+        ]
+        for number, exchange in enumerate(failure.exchanges, start=1):
             request, response = exchange.request, exchange.response
-            lines.append(f"{request.method} {request.url} -> {response.status} {response.body[:500]}")
-        lines.append("reproduce:\n" + failure.reproduction)
+            together = " (concurrent)" if exchange.concurrent else ""
+            lines.append(
+                f"step {number}{together}: {request.method} {request.url} -> {response.status} "
+                f"{response.body[:500]}"
+            )
+            if exchange.note:
+                lines.append(f"  {exchange.note}")
+        if failure.reproduction_file is not None:
+            lines.append(f"reproduction: {failure.reproduction_file} (in the run's report directory)")
+            lines.append("reproduce:\n" + failure.reproduction)
         blocks.append("\n".join(lines))
     return "\n\n".join(blocks)
 

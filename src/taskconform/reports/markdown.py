@@ -27,6 +27,17 @@ def _kind(clause: dict[str, Any]) -> str:
     return " (example level, --strict-examples)" if clause["level"] == "example" else ""
 
 
+def _scripts(clause: dict[str, Any]) -> str:
+    """The clause's reproduction scripts (beside report.json), each once, with its occurrences."""
+    counts: dict[str, int] = {}
+    for failure in clause["failures"]:
+        if failure["reproduction_file"] is not None:
+            counts[failure["reproduction_file"]] = (
+                counts.get(failure["reproduction_file"], 0) + failure["occurrences"]
+            )
+    return ", ".join(f"`{name}` ({times}x)" for name, times in counts.items()) or "none"
+
+
 def _judged(report: dict[str, Any]) -> str:
     strict = " Strict examples: example-level deviations fail." if report["strict_examples"] else ""
     security = "" if report["security_checks"] else " Security checks off (`--no-security-checks`)."
@@ -51,12 +62,12 @@ def render_summary(report: dict[str, Any], html: Path) -> str:
         )
     failing = [(v["vendor"], c) for v in report["vendors"] for c in v["clauses"] if c["verdict"] == "fail"]
     if failing:
-        lines += ["", "| failing clause | vendor | rule | known |", "|---|---|---|---|"]
+        lines += ["", "| failing clause | vendor | rule | known | reproductions |", "|---|---|---|---|---|"]
         for vendor, clause in failing:
             known = all(f["known"] for f in clause["failures"])
             lines.append(
                 f"| `{clause['id']}`{_kind(clause)} | {vendor} | {_cell(clause['rule'])} "
-                f"| {'yes' if known else '**new**'} |"
+                f"| {'yes' if known else '**new**'} | {_scripts(clause)} |"
             )
     warned = [(v["vendor"], c) for v in report["vendors"] for c in v["clauses"] if c["verdict"] == "warn"]
     if warned:

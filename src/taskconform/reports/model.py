@@ -25,12 +25,17 @@ __all__ = [
     "Gate",
     "Identity",
     "NotCheckable",
+    "Provenance",
     "Report",
     "ReportedExchange",
     "ReportedRequest",
     "ReportedResponse",
+    "RequestKey",
     "RunVerdict",
+    "SearchSeed",
     "SlowTest",
+    "SourceFile",
+    "StatefulSeed",
     "TestsSummary",
     "VendorResult",
     "Verdict",
@@ -40,13 +45,17 @@ __all__ = [
 # 6: clauses have a ``level`` (must, example) and a ``family`` (document, security); the verdict
 # ``warn`` (an example-level deviation, counted under ``warn``); ``strict_examples`` and
 # ``security_checks`` say how the run judged them.
-SCHEMA_VERSION = 6
+# 7: ``provenance`` (sha256 of the specs and catalogues, suite version, profile, seeds); a failure
+# stands for its ``occurrences`` (same clause, check and requests) and names its ``reproduction_file``;
+# each exchange carries its step's ``note`` and whether it was sent ``concurrent``ly.
+SCHEMA_VERSION = 7
 
 # warn: an example-level clause found broken in a run without --strict-examples (no gate failure).
 Verdict = Literal["pass", "fail", "warn", "not-run"]
 RunVerdict = Literal["conforms", "violations", "incomplete"]
 Gate = Literal["pass", "fail", "incomplete"]
 Identity = tuple[str, str, str]  # vendor, clause, check: a failure as the baseline names it
+RequestKey = tuple[str, str, str | None]  # method, URL, body: what a step of a sequence sent
 
 # The verdict words are the keys, as every reader (console, Markdown, HTML, CI) spells them.
 Counts = TypedDict("Counts", {"pass": int, "fail": int, "warn": int, "not-run": int})
@@ -70,16 +79,32 @@ class ReportedResponse:
 
 @dataclass(frozen=True)
 class ReportedExchange:
-    """One request and its answer, already redacted, with the curl line that replays it."""
+    """One step of a failure's sequence: a request and its answer, already redacted, with the curl line
+    that replays it."""
 
     request: ReportedRequest
     response: ReportedResponse
     curl: str
+    # What the documents expect of this step, and what was seen (None: nothing was checked on it).
+    note: str | None = None
+    # Sent concurrently with its neighbours that are marked concurrent too.
+    concurrent: bool = False
 
     @classmethod
     def from_json(cls, raw: dict[str, Any]) -> ReportedExchange:
-        """From ``Exchange.to_dict``: workers send findings to the controller as JSON."""
-        return cls(ReportedRequest(**raw["request"]), ReportedResponse(**raw["response"]), raw["curl"])
+        """From a finding's exchange: workers send findings to the controller as JSON. A finding of a
+        test that records no notes has none (nor concurrency)."""
+        return cls(
+            ReportedRequest(**raw["request"]),
+            ReportedResponse(**raw["response"]),
+            raw["curl"],
+            raw.get("note"),
+            bool(raw.get("concurrent", False)),
+        )
+
+    def request_key(self) -> RequestKey:
+        """What was sent (method, URL, body): two steps with the same key replay the same request."""
+        return (self.request.method.upper(), self.request.url, self.request.body)
 
 
 @dataclass(frozen=True)
@@ -93,6 +118,15 @@ class Failure:
     reproduction: str
     # Whether the baseline accepts it; None when the run had no baseline.
     known: bool | None = None
+    # The script replaying its sequence, relative to the run directory (repro/<clause>-<n>.sh), shared
+    # by every failure of the report with the same requests; None: no request to replay.
+    reproduction_file: str | None = None
+    # How many times the run found it: same clause, same check, same requests.
+    occurrences: int = 1
+
+    def sequence(self) -> tuple[RequestKey, ...]:
+        """Its requests in order: what a reproduction replays, and what tells two failures apart."""
+        return tuple(exchange.request_key() for exchange in self.exchanges)
 
     def identity(self, vendor: str) -> Identity:
         return (vendor, self.clause, self.check)
@@ -189,6 +223,47 @@ class BaselineResult:
 
 
 @dataclass(frozen=True)
+class SourceFile:
+    """A spec or clause catalogue that judged the run, by content."""
+
+    path: str  # relative to the data root: spec/<file>, contracts/<file>
+    sha256: str
+
+
+@dataclass(frozen=True)
+class SearchSeed:
+    """One generated-request search: its Hypothesis seed decides every request it draws."""
+
+    spec: str
+    operation_id: str
+    mode: str
+    seed: int
+
+
+@dataclass(frozen=True)
+class StatefulSeed:
+    """One stateful exploration (a test id) and the Hypothesis seed it ran with."""
+
+    test: str
+    seed: int
+
+
+@dataclass(frozen=True)
+class Provenance:
+    """What judged the run, so a report can be tied to it: the documents as the suite read them, the
+    suite and the libraries that drew the requests, and everything that decided the draws (with the
+    profile's budget, the seeds: every draw is derandomised)."""
+
+    suite_version: str
+    profile: str
+    files: tuple[SourceFile, ...]
+    # Distribution -> version: the same seed draws other requests under another Hypothesis.
+    generators: dict[str, str]
+    searches: tuple[SearchSeed, ...]
+    stateful: tuple[StatefulSeed, ...]
+
+
+@dataclass(frozen=True)
 class Report:
     run_id: str
     suite_version: str
@@ -215,6 +290,7 @@ class Report:
     security_checks: bool
     gate_reason: str | None
     gate: Gate
+    provenance: Provenance
     schema_version: int = field(default=SCHEMA_VERSION, init=False)
 
     def to_json(self) -> dict[str, Any]:

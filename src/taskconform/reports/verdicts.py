@@ -25,6 +25,7 @@ from .model import (
     Verdict,
 )
 from .records import RunInfo, TestRecord, VendorInfo
+from .scripts import shell_reproduction
 
 __all__ = ["count", "incomplete_reason", "tests_summary", "vendor_result"]
 
@@ -191,7 +192,7 @@ def _failure(record: TestRecord, finding: dict[str, Any]) -> Failure:
         exchanges=tuple(ReportedExchange.from_json(exchange) for exchange in finding["exchanges"]),
         check=record.name,
         message=_one_line(finding),
-        reproduction=_script(finding),
+        reproduction=shell_reproduction(finding, record.name),
     )
 
 
@@ -203,9 +204,3 @@ def _names(names: list[str], shown: int = 3) -> str:
 def _one_line(finding: dict[str, Any]) -> str:
     actual = finding["actual"] if len(finding["actual"]) <= 120 else finding["actual"][:120] + "…"
     return f"expected {finding['expected']}; got {actual}"
-
-
-def _script(finding: dict[str, Any]) -> str:
-    lines = ["#!/bin/sh", f"# Reproduces {finding['clause']}: expected {finding['expected']}", "set -u"]
-    lines += [exchange["curl"] for exchange in finding["exchanges"]]
-    return "\n".join(lines) + "\n"

@@ -3,6 +3,11 @@
 The controller gathers every test's record while the run goes on; at the end the records become
 one typed :class:`~.model.Report` (verdicts, then the baseline and ``--require-all-clauses`` for the
 gate), and every file is rendered from that one value, through the run's redactor.
+
+Beside them, ``repro/`` holds the reproductions: one script per distinct sequence of requests (a
+failure found again and again on the same requests is one failure with its count of occurrences,
+and clauses broken by the same sequence share its script), and per failing clause its sequences as
+HAR.
 """
 
 from __future__ import annotations
@@ -10,15 +15,29 @@ from __future__ import annotations
 import json
 import shutil
 import uuid
+from collections.abc import Callable, Iterable
+from dataclasses import replace
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
 from .. import __version__
 from .baseline import compare, failure_identities, mark_known, read_baseline, write_baseline
+from .har import har_document
 from .junit import render_junit
-from .model import BaselineResult, CleanupNote, ClosedTasks, Gate, Report, RunVerdict, VendorResult
+from .model import (
+    BaselineResult,
+    CleanupNote,
+    ClosedTasks,
+    Failure,
+    Gate,
+    Report,
+    RequestKey,
+    RunVerdict,
+    VendorResult,
+)
 from .pages import render_page
+from .provenance import provenance
 from .records import RunInfo, TestRecord
 from .verdicts import count, incomplete_reason, tests_summary, vendor_result
 
@@ -75,7 +94,8 @@ class RunCollector:
         )
         (run_dir / "junit.xml").write_text(redact(render_junit(report)))
         (run_dir / "report.html").write_text(redact(render_page("report.html", report=report)))
-        _write_reproductions(run_dir, report)
+        _write_reproductions(run_dir, report, redact)
+        _write_hars(run_dir, report, self.started, redact)
         latest = self.report_root / "latest"
         shutil.rmtree(latest, ignore_errors=True)
         shutil.copytree(run_dir, latest)
@@ -84,7 +104,7 @@ class RunCollector:
     def _build(self, interrupted: bool, ended_early: str | None) -> Report:
         finished = _now()
         collected = self.collected or {}
-        vendors = tuple(
+        vendors = _distinct_failures(
             vendor_result(vendor, self.records, collected.get(vendor.name, 0), ended_early, self.info)
             for vendor in self.info.vendors
         )
@@ -125,6 +145,7 @@ class RunCollector:
             security_checks=self.info.security_checks,
             gate_reason=gate_reason,
             gate=gate,
+            provenance=provenance(self.info, self.records),
         )
 
     def _compare_with_baseline(
@@ -212,14 +233,73 @@ def _cleanup_entry(raw: dict[str, Any]) -> ClosedTasks | CleanupNote:
     return ClosedTasks(raw["vendor"], raw["record"], tuple(raw["closed"]))
 
 
-def _write_reproductions(run_dir: Path, report: Report) -> None:
-    for vendor in report.vendors:
+def _distinct_failures(vendors: Iterable[VendorResult]) -> tuple[VendorResult, ...]:
+    """The vendors with each clause's failures merged by check and requests (the first one found
+    stands for the rest, with their count), each naming the script that replays its requests: one
+    per distinct sequence in the whole report, numbered per clause (``repro/<clause>-<n>.sh``; the
+    generic security clauses are every vendor's, so their numbers run across vendors)."""
+    scripts: dict[tuple[RequestKey, ...], str] = {}
+    numbered: dict[str, int] = {}
+    merged_vendors = []
+    for vendor in vendors:
+        clauses = []
         for clause in vendor.clauses:
-            for number, failure in enumerate(clause.failures, start=1):
-                path = run_dir / "repro" / f"{clause.id}-{number}.sh"
-                path.parent.mkdir(exist_ok=True)
-                path.write_text(failure.reproduction)
-                path.chmod(0o755)
+            merged: dict[tuple[str, tuple[RequestKey, ...]], Failure] = {}
+            for failure in clause.failures:
+                key = (failure.check, failure.sequence())
+                first = merged.get(key)
+                merged[key] = failure if first is None else replace(first, occurrences=first.occurrences + 1)
+            failures = []
+            for failure in merged.values():
+                sequence = failure.sequence()
+                if sequence and sequence not in scripts:
+                    numbered[clause.id] = numbered.get(clause.id, 0) + 1
+                    scripts[sequence] = f"repro/{clause.id}-{numbered[clause.id]}.sh"
+                failures.append(replace(failure, reproduction_file=scripts.get(sequence)))
+            clauses.append(replace(clause, failures=tuple(failures)))
+        merged_vendors.append(replace(vendor, clauses=tuple(clauses)))
+    return tuple(merged_vendors)
+
+
+def _failures(report: Report) -> list[Failure]:
+    return [failure for vendor in report.vendors for clause in vendor.clauses for failure in clause.failures]
+
+
+def _write_reproductions(run_dir: Path, report: Report, redact: Callable[[str], str]) -> None:
+    """Each script once, from the first failure naming it, headed by what it stands for."""
+    sharing: dict[str, list[Failure]] = {}
+    for failure in _failures(report):
+        if failure.reproduction_file is not None:
+            sharing.setdefault(failure.reproduction_file, []).append(failure)
+    for name, failures in sharing.items():
+        path = run_dir / name
+        path.parent.mkdir(exist_ok=True)
+        path.write_text(redact(_headed(failures[0].reproduction, failures)))
+        path.chmod(0o755)
+
+
+def _headed(script: str, failures: list[Failure]) -> str:
+    """The script with a comment line, after its interpreter line, saying what it stands for."""
+    total = sum(failure.occurrences for failure in failures)
+    found = ", ".join(f"{f.clause} by {f.check} ({f.occurrences}x)" for f in failures)
+    line = f"# Stands for {total} occurrence(s) of this sequence in the run: {found}."
+    first, newline, rest = script.partition("\n")
+    if first.startswith("#!"):
+        return f"{first}{newline}{line}\n{rest}"
+    return f"{line}\n{script}"
+
+
+def _write_hars(run_dir: Path, report: Report, started: datetime, redact: Callable[[str], str]) -> None:
+    """``repro/<clause>.har`` per clause with a sequence to replay: one page per distinct sequence."""
+    by_clause: dict[str, dict[str, Failure]] = {}
+    for failure in _failures(report):
+        if failure.reproduction_file is not None:
+            by_clause.setdefault(failure.clause, {}).setdefault(failure.reproduction_file, failure)
+    for clause, failures in by_clause.items():
+        document = har_document(clause, list(failures.values()), started)
+        path = run_dir / "repro" / f"{clause}.har"
+        path.parent.mkdir(exist_ok=True)
+        path.write_text(redact(json.dumps(document, indent=2, ensure_ascii=False)) + "\n")
 
 
 def _previous_report(report_root: Path, run_id: str) -> str | None:

@@ -2,8 +2,9 @@
 
 A Hypothesis state machine creates tasks of every type (with and without notify_at and
 customer_note), completes tasks and walks the list with every page size, on several of this
-worker's leads at once. After every step each lead's first page must match the model, so an
-action on one lead that changes another is caught too. Tasks created at the same instant may be
+worker's leads at once, each example starting from leads without an open task. After every step
+each lead's first page must match the model, so an action on one lead that changes another is caught
+too. Tasks created at the same instant may be
 listed, and closed by Complete Task, in any order: the model follows the server's choice.
 Hypothesis shrinks a failure to the shortest sequence; the finding carries every exchange of it, so
 the report replays it.
@@ -25,7 +26,7 @@ from taskconform.session import RunState
 from taskconform.target import Target
 from taskconform.vendors.superfone.api import TASK_TYPES, complete_task, create_task, list_page, list_tasks
 from taskconform.vendors.superfone.listing import expect_listing, expect_page_arithmetic
-from taskconform.vendors.superfone.model import LeadModel
+from taskconform.vendors.superfone.model import MODEL_CLAUSES, LeadModel
 from taskconform.vendors.superfone.rules import (
     TaskRequest,
     expect_completed,
@@ -77,12 +78,31 @@ class SuperfoneTaskMachine(RuleBasedStateMachine):
         expected = [(task.id, task.status) for task in model.newest_first(rows)[:20]]
         return data.get("total_items") == len(model.tasks) and shown == expected
 
+    def close_what_is_open(self, model: LeadModel) -> LeadModel:
+        """Complete Task as often as the lead holds open tasks, unjudged (no rule of the example's is
+        at stake yet), and return the lead as it is then.
+
+        Every example starts from a lead without an open task, so what it finds follows from its own
+        steps: the shrunk example, with these completes at its head, shows the violation again on a
+        fresh deployment, whatever earlier examples or tests left on the lead.
+        """
+        open_tasks = sum(task.open for task in model.tasks)
+        if not open_tasks:
+            return model
+        unjudged = Verification(self.verify.redactor)
+        for _ in range(open_tasks):
+            closed = complete_task(self.target, unjudged, model.lead)
+            if not closed.succeeded or model.complete(closed.data().get("id")) is None:
+                break
+        return model if self.still_agrees(model) else self.read_lead(model.lead)
+
     @initialize()
-    def read_what_the_leads_already_hold(self) -> None:
+    def start_from_leads_without_open_tasks(self) -> None:
         self.target.client.journal.clear()
         for lead in self.leads:
             cached = self.agreed.pop(lead, None)
-            self.models[lead] = cached if cached and self.still_agrees(cached) else self.read_lead(lead)
+            model = cached if cached and self.still_agrees(cached) else self.read_lead(lead)
+            self.models[lead] = self.close_what_is_open(model)
 
     @rule(
         lead_index=st.integers(0, MODEL_LEADS - 1),
@@ -205,15 +225,7 @@ class SuperfoneTaskMachine(RuleBasedStateMachine):
 
 
 @pytest.mark.clause(
-    "SF-CREATE-AUTOCLOSE",
-    "SF-CREATE-REMINDER-INDEPENDENT",
-    "SF-COMPLETE-MOST-RECENT",
-    "SF-COMPLETE-RETURNS-CLOSED-TASK",
-    "SF-COMPLETE-PERSISTED",
-    "SF-COMPLETE-ERR-NO-OPEN-TASK",
-    "SF-LIST-NEWEST-FIRST",
-    "SF-LIST-OPEN-AND-COMPLETED",
-    "SF-LIST-PAGINATION",
+    *sorted(MODEL_CLAUSES),
     "SF-CREATE-NOTIFY-WINDOW",
     "SF-CREATE-NOTIFY-EXPLICIT",
     "SF-CREATE-STATUS-PENDING",

@@ -12,7 +12,9 @@ from ...client import AuthScheme
 from ...target import NearMissRejection, Vendor
 from .api import POOLS, SECTION, cleanup, confine, created_task, snapshot
 from .checks import RESPONSE_CLAUSES
+from .model import MODEL_CLAUSES
 from .probes import PROBES
+from .replay import ModelJudge
 
 __all__ = ["SUPERFONE", "VENDOR"]
 
@@ -28,6 +30,8 @@ SUPERFONE = Vendor(
     read_operation="listTasks",
     snapshot=snapshot,
     created_task=created_task,
+    replay_judge=ModelJudge,
+    replay_clauses=MODEL_CLAUSES,
     cleanup=cleanup,
     probes=PROBES,
     # "type is not in the allowed task-type list": another case, padding or a suffix is not in it

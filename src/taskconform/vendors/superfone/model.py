@@ -18,9 +18,23 @@ from typing import Any
 
 from ...contract import parse_instant
 
-__all__ = ["LeadModel", "ModelTask"]
+__all__ = ["MODEL_CLAUSES", "LeadModel", "ModelTask"]
 
 PENDING, COMPLETE = "PENDING", "COMPLETE"
+# The rules over sequences of requests that the model judges (with ``rules`` and ``listing``).
+MODEL_CLAUSES = frozenset(
+    {
+        "SF-CREATE-AUTOCLOSE",
+        "SF-CREATE-REMINDER-INDEPENDENT",
+        "SF-COMPLETE-MOST-RECENT",
+        "SF-COMPLETE-RETURNS-CLOSED-TASK",
+        "SF-COMPLETE-PERSISTED",
+        "SF-COMPLETE-ERR-NO-OPEN-TASK",
+        "SF-LIST-NEWEST-FIRST",
+        "SF-LIST-OPEN-AND-COMPLETED",
+        "SF-LIST-PAGINATION",
+    }
+)
 REMINDER = "REMINDER"
 
 
