@@ -5,8 +5,10 @@ several clauses); ``Verification.settle`` raises them together as one ``Contract
 of a clause that only warns (example level, in a run that is not strict) is noted instead, and never
 raised: a deviation from an example must not stop a test before it checks what the documents require.
 
-A finding's exchanges are its causal sequence: every write the test sent before the evidence (the
-state the check observed was built by them), then the evidence, in the order sent. A reproduction
+A finding's exchanges are its causal sequence: for a rule over a record's history (auto-close,
+completion, the listing), the accepted writes earlier tests made to the records it touches; every
+write the test sent before the evidence (the state the check observed was built by them); then the
+evidence, in the order sent. A reproduction
 that replays them on a fresh target shows the violation again; the evidence alone would not. Each
 step carries what the checks expected of it, and whether it was sent concurrently with its neighbours.
 """
@@ -22,6 +24,8 @@ from .redaction import Redactor
 
 __all__ = ["ContractViolation", "Finding", "Verification", "causal_sequence", "concurrent_steps"]
 
+# The note of a write an earlier test made: part of the state, judged where it was made.
+_EARLIER = "an earlier accepted write to this record: it built the state the failing check observed"
 # The expectations a step's note names at most: enough to say what the documents want of it.
 _NOTED_EXPECTATIONS = 4
 
@@ -102,6 +106,10 @@ class Verification:
     warn_only: frozenset[str] = frozenset()
     # The exchanges the test has sent so far, in order: where a finding's causal sequence comes from.
     journal: Callable[[], Sequence[Exchange]] = tuple
+    # The writes before the test that built the state of the records some exchanges touched, and the
+    # clauses whose findings depend on that state (a record's history: what it holds, in which order).
+    history: Callable[[Sequence[Exchange]], Sequence[Exchange]] = lambda evidence: ()
+    history_clauses: frozenset[str] = frozenset()
     exercised: set[str] = field(default_factory=set)
     findings: list[Finding] = field(default_factory=list)
     warnings: list[Finding] = field(default_factory=list)
@@ -116,7 +124,9 @@ class Verification:
         if holds:
             return True
         steps = causal_sequence(self.journal(), evidence)
-        finding = Finding(clause, expected, str(actual), steps, tuple(map(self._note, steps)))
+        earlier = tuple(self.history(steps)) if clause in self.history_clauses else ()
+        notes = (_EARLIER,) * len(earlier) + tuple(map(self._note, steps))
+        finding = Finding(clause, expected, str(actual), earlier + steps, notes)
         if clause not in self.warn_only:
             self.findings.append(finding)
         elif all(noted.clause != clause for noted in self.warnings):

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import json
 import os
-from collections.abc import Generator
+from collections.abc import Generator, Sequence
 from dataclasses import replace
 from pathlib import Path
 from typing import Any
@@ -55,6 +55,7 @@ def pytest_addoption(parser: pytest.Parser) -> None:
 def pytest_configure(config: pytest.Config) -> None:
     config.addinivalue_line("markers", "clause(*ids): the catalogue clauses a test checks")
     config.addinivalue_line("markers", "vendor(name): the vendor a test belongs to")
+    config.addinivalue_line("markers", "hypothesis_seed(n): the seed a test's Hypothesis search runs under")
     path = config.getoption("--target-config")
     if not path:
         return
@@ -237,16 +238,21 @@ def _journal(run_state: RunState) -> list[Exchange]:
     return [exchange for _, target in run_state.open_targets() for exchange in target.client.journal]
 
 
+def _history(run_state: RunState, evidence: Sequence[Exchange]) -> list[Exchange]:
+    """What earlier tests wrote, and the target accepted, to the records ``evidence`` touched."""
+    return [write for _, target in run_state.open_targets() for write in target.earlier_writes(evidence)]
+
+
 @pytest.fixture
 def verify(run_state: RunState, request: pytest.FixtureRequest) -> Verification:
     for _, target in run_state.open_targets():
-        target.client.journal.clear()
+        target.start_test()
     verification = Verification(
         run_state.redactor,
         _warn_only(request.config, run_state),
-        journal=lambda: [
-            exchange for _, target in run_state.open_targets() for exchange in target.client.journal
-        ],
+        journal=lambda: _journal(run_state),
+        history=lambda evidence: _history(run_state, evidence),
+        history_clauses=frozenset().union(*(VENDORS[name].replay_clauses for name in run_state.selected)),
     )
     request.node.stash[_VERIFY] = verification
     return verification
@@ -321,6 +327,7 @@ def _record(item: pytest.Item, call: pytest.CallInfo[None], state: RunState) -> 
         exercised=sorted(verification.exercised) if verification else [],
         created=[[name, *task] for name, target in state.open_targets() for task in target.drain_created()],
         duration_s=round(call.duration, 4),
+        seed=seeded.args[0] if (seeded := item.get_closest_marker("hypothesis_seed")) else None,
     )
     counts = state.drain_counts()
     record.requests = counts.requests

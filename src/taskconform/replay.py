@@ -35,6 +35,7 @@ if TYPE_CHECKING:
     from .target import Target
 
 __all__ = [
+    "NotReplayable",
     "RecordedSequence",
     "RecordedStep",
     "failing_clauses",
@@ -44,6 +45,10 @@ __all__ = [
 
 _TRANSPORT_HEADERS = {"content-length", "host", "accept-encoding", "connection", "user-agent", "accept"}
 _CLIPPED = re.compile(r"… \[\d+ more characters\]$")
+
+
+class NotReplayable(Exception):
+    """A recorded sequence that cannot be sent again as recorded: it is skipped, saying why."""
 
 
 @dataclass(frozen=True)
@@ -121,8 +126,12 @@ def replay(
     shift = timedelta(seconds=round((datetime.now(UTC) - sequence.recorded_at).total_seconds()))
     key = target.secret(target.vendor.key_option)
     base_path = urlsplit(sequence.recorded_config["base_url"]).path.rstrip("/")
-    for group in _groups(sequence.steps):
-        requests = [_request(target, step, base_path, records, shift, key) for step in group]
+    # Every step is rewritten before any is sent: a sequence that cannot be replayed whole sends nothing.
+    groups = [
+        [_request(target, step, base_path, records, shift, key) for step in group]
+        for group in _groups(sequence.steps)
+    ]
+    for requests in groups:
         if judge is not None:
             for request in requests:
                 judge.before(request.operation_id, request.path_params)
@@ -152,6 +161,13 @@ def _request(
     target: Target, step: RecordedStep, base_path: str, records: Mapping[str, Any], shift: timedelta, key: str
 ) -> ReplayedRequest:
     operation_id, recorded_params = _operation(target, step, base_path)
+    record_param = target.vendor.record_param
+    unnamed = recorded_params.get(record_param) if record_param else None
+    if unnamed is not None and unnamed not in records:
+        raise NotReplayable(
+            f"{step.method} {urlsplit(step.url).path} names record {unnamed}, which the report's "
+            "configuration does not: nothing is sent to a record the target's configuration does not name"
+        )
     path_params = {name: records.get(str(value), value) for name, value in recorded_params.items()}
     query = parse_qsl(urlsplit(step.url).query, keep_blank_values=True)
     headers = {
@@ -209,7 +225,7 @@ def _body(recorded: str | None) -> Any:
     if recorded is None:
         return None
     if _CLIPPED.search(recorded):
-        raise ValueError("a recorded body was clipped in the report; its request cannot be sent again")
+        raise NotReplayable("a recorded body was clipped in the report; its request cannot be sent again")
     try:
         return json.loads(recorded)
     except ValueError:

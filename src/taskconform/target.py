@@ -10,7 +10,7 @@ model of one lead is never disturbed by another worker's writes.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 from urllib.parse import quote
@@ -177,6 +177,11 @@ class Target:
     withheld: dict[Any, str] = field(default_factory=dict)
     # Whether every answer also passes the generic security checks (off with --no-security-checks).
     checks_security: bool = True
+    # Every accepted write of the run, per record (``record_param``) it touched: they built the state a
+    # later check on that record observes, so a finding's reproduction replays them first.
+    accepted_writes: dict[Any, list[Exchange]] = field(default_factory=dict)
+    # id(exchange) -> (exchange, record) for the current test's exchanges (cleared with its journal).
+    touched: dict[int, tuple[Exchange, Any]] = field(default_factory=dict)
 
     def option(self, name: str) -> Any:
         """A configured value; an optional key left out stops only the check that needs it."""
@@ -252,10 +257,28 @@ class Target:
         run_response_checks(verify, self.vendor.response_clauses.get(operation_id, {}), context)
         if self.checks_security:
             run_response_checks(verify, SECURITY_CLAUSES, context)
+        record = path_params.get(self.vendor.record_param) if self.vendor.record_param else None
+        if record is not None:
+            self.touched[id(exchange)] = (exchange, record)
+            if exchange.is_write and exchange.succeeded:
+                self.accepted_writes.setdefault(record, []).append(exchange)
         if self.vendor.created_task is not None:
             created = self.vendor.created_task(operation_id, exchange, path_params)
             if created is not None:
                 self.created.append(created)
+
+    def earlier_writes(self, evidence: Sequence[Exchange]) -> list[Exchange]:
+        """The accepted writes, before the current test's journal, on the records ``evidence`` touched."""
+        records = {self.touched[id(e)][1] for e in evidence if id(e) in self.touched}
+        current = {id(exchange) for exchange in self.client.journal}
+        earlier = [
+            w for record in records for w in self.accepted_writes.get(record, ()) if id(w) not in current
+        ]
+        return sorted(earlier, key=lambda write: write.request.sent_at)
+
+    def start_test(self) -> None:
+        self.client.journal.clear()
+        self.touched.clear()
 
     def drain_created(self) -> list[tuple[Any, Any]]:
         drained, self.created = self.created, []

@@ -61,3 +61,18 @@ def test_the_script_reads_assigned_ids_and_names_no_key() -> None:
     assert 'id1=$(read_id < "$out/1")' in script
     assert 'echo "The documents expect: task ${id1} COMPLETE"' in script
     assert "BASE_URL=${BASE_URL:-http://127.0.0.1:8000}" in script and '"${BASE_URL}"' in script
+
+
+def test_a_rule_over_a_records_history_also_replays_what_earlier_tests_wrote_to_it() -> None:
+    earlier, listing = _exchange("POST", 0, {"data": {"id": 4999}}), _exchange("GET", 2, {})
+    verify = Verification(
+        Redactor(),
+        journal=lambda: [listing],
+        history=lambda evidence: [earlier] if listing in evidence else [],
+        history_clauses=frozenset({"SF-LIST-PAGINATION"}),
+    )
+    verify.expect("SF-LIST-PAGINATION", False, "page 2 of 1", "page 1 again", listing)
+    verify.expect("SF-LIST-RESPONSE-FIELDS", False, "the fields", "none", listing)
+    paginated, answered = verify.findings
+    assert paginated.exchanges == (earlier, listing) and paginated.notes[0] is not None
+    assert answered.exchanges == (listing,), "a rule about one answer needs no history"

@@ -83,7 +83,10 @@ def _collector(tmp_path: Path, *tests: tuple[str, list[dict[str, Any]]]) -> RunC
     )
     collector = RunCollector(info, tmp_path / "reports")
     for name, findings in tests:
-        collector.add(records.TestRecord(name, VENDOR, [CLAUSE, OTHER], [CLAUSE, OTHER], findings=findings))
+        seed = int(name[name.index("[") + 1 : -1]) if name.endswith("]") else None
+        collector.add(
+            records.TestRecord(name, VENDOR, [CLAUSE, OTHER], [CLAUSE, OTHER], findings=findings, seed=seed)
+        )
     collector.collected = {VENDOR: len(tests)}
     return collector
 

@@ -9,8 +9,7 @@ budget and the generators' versions decide every request the run drew.
 from __future__ import annotations
 
 import hashlib
-import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
 
@@ -26,10 +25,6 @@ __all__ = ["provenance", "sha256_of"]
 
 # The libraries that draw requests: their versions decide the draws as much as the seeds do.
 _GENERATORS = ("hypothesis", "schemathesis")
-
-# The stateful exploration runs under @seed(part), ``part`` being its parameter (the test id's
-# ``[n]``). The suite does not publish its seeds, so they are read back from the tests that ran.
-_STATEFUL = re.compile(r"^test_tasks_over_time_follow_the_documented_model\[(?P<part>\d+)\]$")
 
 
 def sha256_of(path: Path) -> str:
@@ -51,17 +46,12 @@ def provenance(info: RunInfo, records: Sequence[TestRecord]) -> Provenance:
             SearchSeed(key.spec_file, key.operation_id, key.mode, key.seed)
             for key in searches(vendors, info.clauses)
         ),
-        stateful=_stateful_seeds(record.name for record in records),
-    )
-
-
-def _stateful_seeds(test_names: Iterable[str]) -> tuple[StatefulSeed, ...]:
-    found = (_STATEFUL.match(name) for name in test_names)
-    return tuple(
-        sorted(
-            {StatefulSeed(match.group(0), int(match.group("part"))) for match in found if match},
-            key=lambda entry: (entry.test, entry.seed),
-        )
+        stateful=tuple(
+            sorted(
+                (StatefulSeed(record.name, record.seed) for record in records if record.seed is not None),
+                key=lambda entry: (entry.test, entry.seed),
+            )
+        ),
     )
 
 

@@ -30,6 +30,8 @@ class TestRecord:
     backoffs: dict[str, int] = field(default_factory=dict)
     backoff_wait_s: float = 0.0
     skipped: str | None = None
+    # The Hypothesis seed the test ran under, where it declares one (``@pytest.mark.hypothesis_seed``).
+    seed: int | None = None
     # (kind, message): kind is "configuration", "infrastructure" or "suite".
     error: tuple[str, str] | None = None
 

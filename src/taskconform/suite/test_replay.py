@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 
 from taskconform.findings import Verification
-from taskconform.replay import RecordedSequence, recorded_sequences, replay
+from taskconform.replay import NotReplayable, RecordedSequence, recorded_sequences, replay
 from taskconform.target import Target
 
 
@@ -39,5 +39,8 @@ def test_a_recorded_failure_sequence_shows_its_violation_no_more(
             f"`taskconform run --clause {sequence.clause}` judges it again"
         )
     judge = None if vendor.replay_judge is None else vendor.replay_judge(target, verify)
-    replay(target, verify, sequence, judge)
+    try:
+        replay(target, verify, sequence, judge)
+    except NotReplayable as exc:
+        pytest.skip(f"not replayable: {exc}")
     verify.settle()

@@ -232,7 +232,9 @@ class SuperfoneTaskMachine(RuleBasedStateMachine):
     "SF-CREATE-TYPE-ECHO",
     "SF-CREATE-DUE-DATE-INSTANT",
 )
-@pytest.mark.parametrize("part", range(PARTS))
+@pytest.mark.parametrize(
+    "part", [pytest.param(part, marks=pytest.mark.hypothesis_seed(part)) for part in range(PARTS)]
+)
 def test_tasks_over_time_follow_the_documented_model(
     superfone: Target, verify: Verification, run_state: RunState, part: int
 ) -> None:
