@@ -5,10 +5,13 @@ script, and through ``taskconform replay`` (exit 1: still there, 0: gone)."""
 from __future__ import annotations
 
 import json
+import math
 import os
 import subprocess
 import sys
+from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -20,15 +23,51 @@ from taskconform.vendors.superfone.model import MODEL_CLAUSES
 pytestmark = pytest.mark.e2e
 
 
-def _open_non_reminders(output: str) -> int:
-    """Open non-reminder tasks in the last listing the script printed."""
-    listings = []
+def _answers(output: str) -> list[tuple[str, int, dict[str, Any]]]:
+    """(request line, status, JSON data) of every step the script printed."""
+    steps = []
     for line in output.splitlines():
-        status, _, body = line.partition(": ")[2].partition(" ")
-        if status == "200" and '"rows"' in body:
-            listings.append(json.loads(body)["data"]["rows"])
-    assert listings, output
-    return sum(row["task_status"] == "PENDING" and row["type"] != "REMINDER" for row in listings[-1])
+        if line.startswith("step "):
+            sent, _, answer = line.partition(": ")[2].partition(" -> ")
+            status, _, body = answer.partition(" ")
+            data = json.loads(body).get("data") if body.startswith("{") else None
+            steps.append((sent, int(status), data if isinstance(data, dict) else {}))
+    return steps
+
+
+def _more_than_one_open_non_reminder(output: str) -> bool:
+    rows = [data["rows"] for sent, status, data in _answers(output) if status == 200 and "rows" in data][-1]
+    return sum(row["task_status"] == "PENDING" and row["type"] != "REMINDER" for row in rows) > 1
+
+
+def _an_older_task_completed(output: str) -> bool:
+    """A complete that closed another task than the newest open one the script created (auto-close
+    applied to what the script created; tasks from before the script are older than all of them)."""
+    open_tasks: list[tuple[Any, str]] = []  # (id, type), oldest first
+    for sent, status, data in _answers(output):
+        if status != 200:
+            continue
+        if sent.endswith("/complete"):
+            if open_tasks and data.get("id") != open_tasks[-1][0]:
+                return True
+            open_tasks = [task for task in open_tasks if task[0] != data.get("id")]
+        elif sent.startswith("POST"):
+            if data.get("type") != "REMINDER":
+                open_tasks = [task for task in open_tasks if task[1] == "REMINDER"]
+            open_tasks.append((data.get("id"), data.get("type")))
+    return False
+
+
+def _page_count_wrong(output: str) -> bool:
+    pages = [data for sent, status, data in _answers(output) if status == 200 and "total_pages" in data]
+    return any(page["total_pages"] != math.ceil(page["total_items"] / page["page_size"]) for page in pages)
+
+
+def _run_scripts(tmp_path: Path, fault: str, clause: str) -> list[Path]:
+    run = [sys.executable, "-m", "taskconform", "run", "--only", "superfone", "--no-shrink"]
+    run += ["--fault", fault, "--clause", clause, "--report-dir", str(tmp_path)]
+    assert subprocess.run(run, capture_output=True, check=False).returncode == 1
+    return sorted((tmp_path / "latest" / "repro").glob(f"{clause}-*.sh"))
 
 
 def _replay(script: Path, faults: frozenset[str]) -> str:
@@ -38,16 +77,23 @@ def _replay(script: Path, faults: frozenset[str]) -> str:
     return done.stdout
 
 
-def test_every_reproduction_of_a_broken_auto_close_shows_it_on_a_fresh_server(tmp_path: Path) -> None:
-    run = [sys.executable, "-m", "taskconform", "run", "--only", "superfone", "--no-shrink"]
-    run += ["--fault", "autoclose-missing", "--clause", "SF-CREATE-AUTOCLOSE", "--report-dir", str(tmp_path)]
-    assert subprocess.run(run, capture_output=True, check=False).returncode == 1
-    scripts = sorted((tmp_path / "latest" / "repro").glob("SF-CREATE-AUTOCLOSE*.sh"))
+@pytest.mark.parametrize(
+    ("fault", "clause", "shows"),
+    [
+        ("autoclose-missing", "SF-CREATE-AUTOCLOSE", _more_than_one_open_non_reminder),
+        ("complete-oldest", "SF-COMPLETE-MOST-RECENT", _an_older_task_completed),
+        ("list-total-pages-floor", "SF-LIST-PAGINATION", _page_count_wrong),
+    ],
+)
+def test_every_script_shows_its_violation_on_a_fresh_faulty_server_and_not_on_a_correct_one(
+    tmp_path: Path, fault: str, clause: str, shows: Callable[[str], bool]
+) -> None:
+    scripts = _run_scripts(tmp_path, fault, clause)
     assert any("test_tasks_over_time" in script.read_text() for script in scripts), "the state machine's too"
     for script in scripts:
         assert "POST" in script.read_text(), f"{script.name} replays the writes that built the state"
-        assert _open_non_reminders(_replay(script, frozenset({"autoclose-missing"}))) > 1, script.name
-        assert _open_non_reminders(_replay(script, frozenset())) <= 1, script.name
+        assert shows(_replay(script, frozenset({fault}))), f"{script.name} on a fresh faulty server"
+        assert not shows(_replay(script, frozenset())), f"{script.name} on a fresh correct server"
 
 
 # One fault per clause the replay's model judges: every stateful clause, proven once.

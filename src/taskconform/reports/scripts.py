@@ -57,9 +57,10 @@ def shell_reproduction(finding: Mapping[str, Any], check: str) -> str:
             lines += _step_lines(number, step, background=together)
         if together:
             lines.append("wait")
-        for number, _ in group:
+        for number, step in group:
+            sent = f"{step['request']['method']} {urlsplit(step['request']['url']).path}"
             answer = f'$(cat "$out/{number}.status") $(cat "$out/{number}")'
-            lines.append(f'echo "step {number}: {answer}"')
+            lines.append(f'echo "step {number}: {sent} -> {answer}"')
             if number in assigned:
                 lines.append(f'id{number}=$(read_id < "$out/{number}")')
     lines += ["", f'echo "The documents expect: {_with_ids(finding["expected"], assigned)}"']
