@@ -8,7 +8,8 @@ raised: a deviation from an example must not stop a test before it checks what t
 A finding's exchanges are its causal sequence: for a rule over a record's history (auto-close,
 completion, the listing), the accepted writes earlier tests made to the records it touches; every
 write the test sent before the evidence (the state the check observed was built by them); then the
-evidence, in the order sent. A reproduction
+evidence, in the order sent. A rule judged on one answer alone (an answer check) needs only the
+request that got that answer. A reproduction
 that replays them on a fresh target shows the violation again; the evidence alone would not. Each
 step carries what the checks expected of it, and whether it was sent concurrently with its neighbours.
 """
@@ -110,6 +111,8 @@ class Verification:
     # clauses whose findings depend on that state (a record's history: what it holds, in which order).
     history: Callable[[Sequence[Exchange]], Sequence[Exchange]] = lambda evidence: ()
     history_clauses: frozenset[str] = frozenset()
+    # Clauses judged on one answer alone (the answer checks): the request that got it reproduces it.
+    answer_clauses: frozenset[str] = frozenset()
     exercised: set[str] = field(default_factory=set)
     findings: list[Finding] = field(default_factory=list)
     warnings: list[Finding] = field(default_factory=list)
@@ -123,7 +126,10 @@ class Verification:
             self._expected.setdefault(id(judged), (judged, []))[1].append(f"{clause}: {expected}")
         if holds:
             return True
-        steps = causal_sequence(self.journal(), evidence)
+        if clause in self.answer_clauses and clause not in self.history_clauses:
+            steps = tuple(evidence)
+        else:
+            steps = causal_sequence(self.journal(), evidence)
         earlier = tuple(self.history(steps)) if clause in self.history_clauses else ()
         notes = (_EARLIER,) * len(earlier) + tuple(map(self._note, steps))
         finding = Finding(clause, expected, str(actual), earlier + steps, notes)

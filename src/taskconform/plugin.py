@@ -253,6 +253,7 @@ def verify(run_state: RunState, request: pytest.FixtureRequest) -> Verification:
         journal=lambda: _journal(run_state),
         history=lambda evidence: _history(run_state, evidence),
         history_clauses=frozenset().union(*(VENDORS[name].replay_clauses for name in run_state.selected)),
+        answer_clauses=frozenset().union(*(VENDORS[name].answer_clauses for name in run_state.selected)),
     )
     request.node.stash[_VERIFY] = verification
     return verification

@@ -17,7 +17,7 @@ import pytest
 
 from taskconform.sandbox import DEFAULT_KEYS, SandboxOptions, create_app, serve_in_thread
 from taskconform.sandbox.faults import load_faults
-from taskconform.sandbox.target_config import sandbox_key_env
+from taskconform.sandbox.target_config import sandbox_key_env, sandbox_target_toml
 from taskconform.vendors.superfone.model import MODEL_CLAUSES
 
 pytestmark = pytest.mark.e2e
@@ -124,3 +124,24 @@ def test_replay_finds_a_stateful_fault_again_on_a_fresh_faulty_server_and_not_on
     replay = ["replay", str(report), "--clause", clause]
     assert _taskconform(*replay, "--fault", fault, "--report-dir", str(tmp_path / "faulty")) == 1
     assert _taskconform(*replay, "--report-dir", str(tmp_path / "correct")) == 0
+
+
+def test_replay_against_a_target_that_is_down_exits_3_not_as_fixed(tmp_path: Path) -> None:
+    run = [
+        "--only",
+        "superfone",
+        "--no-shrink",
+        "--fault",
+        "complete-oldest",
+        "--clause",
+        "SF-COMPLETE-MOST-RECENT",
+    ]
+    assert _taskconform("run", *run, "--report-dir", str(tmp_path)) == 1
+    (report,) = tmp_path.glob("2*/report.json")
+    down = tmp_path / "down.toml"
+    down.write_text(sandbox_target_toml("http://127.0.0.1:9"), encoding="utf-8")
+    env = {**os.environ, **sandbox_key_env(DEFAULT_KEYS)}
+    replay = [sys.executable, "-m", "taskconform", "replay", str(report), "--config", str(down)]
+    assert (
+        subprocess.run([*replay, "--report-dir", str(tmp_path / "r")], env=env, check=False).returncode == 3
+    )

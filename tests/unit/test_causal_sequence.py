@@ -76,3 +76,17 @@ def test_a_rule_over_a_records_history_also_replays_what_earlier_tests_wrote_to_
     paginated, answered = verify.findings
     assert paginated.exchanges == (earlier, listing) and paginated.notes[0] is not None
     assert answered.exchanges == (listing,), "a rule about one answer needs no history"
+
+
+def test_a_rule_about_one_answer_is_reproduced_by_its_request_alone() -> None:
+    earlier_create, create = _exchange("POST", 1, {"data": {"id": 1}}), _exchange("POST", 2, {"data": {}})
+    verify = Verification(
+        Redactor(),
+        journal=lambda: [earlier_create, create],
+        answer_clauses=frozenset({"LL-CREATE-RESPONSE-FIELDS"}),
+    )
+    verify.expect("LL-CREATE-RESPONSE-FIELDS", False, "the fields", "none", create)
+    verify.expect("LL-CREATE-PRIORITY-DEFAULT", False, "medium", "none", create)
+    answer, default = verify.findings
+    assert answer.exchanges == (create,)
+    assert default.exchanges == (earlier_create, create)
