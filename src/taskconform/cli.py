@@ -95,20 +95,30 @@ def _run(args: argparse.Namespace) -> int:
 def _replay(args: argparse.Namespace) -> int:
     from .replay import failing_clauses
     from .runner import EXIT_USAGE, RunOptions, run
+    from .vendors import VENDORS
 
     try:
         failing = failing_clauses(args.report)
     except (OSError, ValueError, KeyError) as exc:
         print(f"taskconform: cannot read the report {args.report}: {exc}", file=sys.stderr)
         return EXIT_USAGE
-    clauses = tuple(args.clause) or tuple(clause for clauses in failing.values() for clause in clauses)
-    vendors = tuple(vendor for vendor, found in failing.items() if set(found) & set(clauses))
-    if not vendors:
+    wanted = tuple(args.clause) or tuple(clause for clauses in failing.values() for clause in clauses)
+    judged = {
+        vendor: set(found) & set(wanted) & (VENDORS[vendor].answer_clauses | VENDORS[vendor].replay_clauses)
+        for vendor, found in failing.items()
+        if vendor in VENDORS
+    }
+    clauses = tuple(clause for clause in wanted if any(clause in found for found in judged.values()))
+    alone = sorted({c for found in failing.values() for c in found if c in wanted and c not in clauses})
+    if alone:
         print(
-            f"taskconform: {args.report} records no failure of {', '.join(clauses) or 'any clause'}: "
-            "nothing to replay",
+            f"taskconform: not judged again from a sequence (a single test judges them: "
+            f"`taskconform run --clause ID`): {', '.join(alone)}",
             file=sys.stderr,
         )
+    vendors = tuple(vendor for vendor, found in judged.items() if found)
+    if not vendors:
+        print(f"taskconform: {args.report} records no failure a replay can judge again", file=sys.stderr)
         return EXIT_USAGE
     options = RunOptions(
         config=args.config,

@@ -145,3 +145,20 @@ def test_replay_against_a_target_that_is_down_exits_3_not_as_fixed(tmp_path: Pat
     assert (
         subprocess.run([*replay, "--report-dir", str(tmp_path / "r")], env=env, check=False).returncode == 3
     )
+
+
+def test_replay_never_says_gone_of_a_clause_it_cannot_judge_again(tmp_path: Path) -> None:
+    run = [
+        "--only",
+        "superfone",
+        "--fault",
+        "create-unknown-type-no-list",
+        "--clause",
+        "SF-CREATE-ERR-TYPE-UNKNOWN",
+    ]
+    assert _taskconform("run", *run, "--report-dir", str(tmp_path)) == 1
+    (report,) = tmp_path.glob("2*/report.json")
+    replay = [sys.executable, "-m", "taskconform", "replay", str(report), "--report-dir", str(tmp_path / "r")]
+    done = subprocess.run(replay, capture_output=True, text=True, check=False)
+    assert done.returncode == 2
+    assert "not judged again from a sequence" in done.stderr and "SF-CREATE-ERR-TYPE-UNKNOWN" in done.stderr
