@@ -9,11 +9,13 @@ from typing import Any
 
 from .redaction import Redactor
 
-__all__ = ["Exchange", "RecordedRequest", "RecordedResponse"]
+__all__ = ["READ_METHODS", "TRANSPORT_HEADERS", "Exchange", "RecordedRequest", "RecordedResponse"]
 
 _BODY_LIMIT = 4000
-_READS = {"GET", "HEAD", "OPTIONS"}
-_TRANSPORT_HEADERS = {"content-length", "host", "accept-encoding", "connection", "user-agent", "accept"}
+# Methods that change nothing: every other request is a write a reproduction must replay.
+READ_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
+# Headers the HTTP client sets for itself: neither a reproduction nor a replay sends them.
+TRANSPORT_HEADERS = {"content-length", "host", "accept-encoding", "connection", "user-agent", "accept"}
 
 
 def _path_only(url: str) -> str:
@@ -81,7 +83,7 @@ class Exchange:
     @property
     def is_write(self) -> bool:
         """A request that may change the target's state: what a reproduction must replay."""
-        return self.request.method.upper() not in _READS
+        return self.request.method.upper() not in READ_METHODS
 
     def overlaps(self, other: Exchange) -> bool:
         """Both were in flight at once (neither was answered before the other was sent)."""
@@ -109,7 +111,7 @@ class Exchange:
         """A shell command that replays the request, secrets as ``${ENV}`` references."""
         words = ["curl", "-sS", "-X", self.request.method, redactor.shell_word(self.request.url)]
         for name, value in self.request.headers.items():
-            if name.lower() not in _TRANSPORT_HEADERS:
+            if name.lower() not in TRANSPORT_HEADERS:
                 words += ["-H", redactor.shell_word(f"{name}: {value}")]
         if self.request.body is not None:
             body = self.request.body.decode("utf-8", errors="replace")

@@ -23,7 +23,14 @@ from typing import Any
 from .exchange import Exchange
 from .redaction import Redactor
 
-__all__ = ["ContractViolation", "Finding", "Verification", "causal_sequence", "concurrent_steps"]
+__all__ = [
+    "ContractViolation",
+    "Finding",
+    "Verification",
+    "causal_sequence",
+    "concurrent_groups",
+    "concurrent_steps",
+]
 
 # The note of a write an earlier test made: part of the state, judged where it was made.
 _EARLIER = "an earlier accepted write to this record: it built the state the failing check observed"
@@ -46,6 +53,18 @@ def causal_sequence(journal: Sequence[Exchange], evidence: Sequence[Exchange]) -
 def concurrent_steps(steps: Sequence[Exchange]) -> tuple[bool, ...]:
     """Whether each step was in flight together with another step of the sequence."""
     return tuple(any(other is not step and step.overlaps(other) for other in steps) for step in steps)
+
+
+def concurrent_groups(concurrent: Sequence[bool]) -> list[range]:
+    """The positions of a sequence's steps in the groups they are sent in: consecutive steps marked
+    concurrent together, every other step alone."""
+    groups: list[range] = []
+    for index, together in enumerate(concurrent):
+        if groups and together and concurrent[index - 1]:
+            groups[-1] = range(groups[-1].start, index + 1)
+        else:
+            groups.append(range(index, index + 1))
+    return groups
 
 
 @dataclass(frozen=True)
@@ -117,13 +136,13 @@ class Verification:
     findings: list[Finding] = field(default_factory=list)
     warnings: list[Finding] = field(default_factory=list)
     # id(exchange) -> the exchange and what was expected of it (the last evidence of each check).
-    _expected: dict[int, tuple[Exchange, list[str]]] = field(default_factory=dict)
+    _expected: dict[int, tuple[Exchange, list[tuple[str, str]]]] = field(default_factory=dict)
 
     def expect(self, clause: str, holds: bool, expected: str, actual: Any, *evidence: Exchange) -> bool:
         self.exercised.add(clause)
         if evidence:
             judged = evidence[-1]
-            self._expected.setdefault(id(judged), (judged, []))[1].append(f"{clause}: {expected}")
+            self._expected.setdefault(id(judged), (judged, []))[1].append((clause, expected))
         if holds:
             return True
         if clause in self.answer_clauses and clause not in self.history_clauses:
@@ -143,7 +162,7 @@ class Verification:
         noted = self._expected.get(id(step))
         if noted is None or noted[0] is not step:
             return None
-        expectations = list(dict.fromkeys(noted[1]))
+        expectations = list(dict.fromkeys(f"{clause}: {expected}" for clause, expected in noted[1]))
         more = len(expectations) - _NOTED_EXPECTATIONS
         return "; ".join(expectations[:_NOTED_EXPECTATIONS]) + (f"; and {more} more" if more > 0 else "")
 

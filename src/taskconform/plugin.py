@@ -13,6 +13,7 @@ import json
 import os
 from collections.abc import Generator, Sequence
 from dataclasses import replace
+from functools import cache
 from pathlib import Path
 from typing import Any
 
@@ -238,6 +239,13 @@ def _journal(run_state: RunState) -> list[Exchange]:
     return [exchange for _, target in run_state.open_targets() for exchange in target.client.journal]
 
 
+@cache
+def _clauses_of(vendors: tuple[str, ...], kind: str) -> frozenset[str]:
+    """A kind of clause set (``Vendor.replay_clauses``, ``.answer_clauses``) over the run's vendors,
+    worked out once, not for every test."""
+    return frozenset().union(*(getattr(VENDORS[name], kind) for name in vendors))
+
+
 def _history(run_state: RunState, evidence: Sequence[Exchange]) -> list[Exchange]:
     """What earlier tests wrote, and the target accepted, to the records ``evidence`` touched."""
     return [write for _, target in run_state.open_targets() for write in target.earlier_writes(evidence)]
@@ -252,8 +260,8 @@ def verify(run_state: RunState, request: pytest.FixtureRequest) -> Verification:
         _warn_only(request.config, run_state),
         journal=lambda: _journal(run_state),
         history=lambda evidence: _history(run_state, evidence),
-        history_clauses=frozenset().union(*(VENDORS[name].replay_clauses for name in run_state.selected)),
-        answer_clauses=frozenset().union(*(VENDORS[name].answer_clauses for name in run_state.selected)),
+        history_clauses=_clauses_of(run_state.selected, "replay_clauses"),
+        answer_clauses=_clauses_of(run_state.selected, "answer_clauses"),
     )
     request.node.stash[_VERIFY] = verification
     return verification

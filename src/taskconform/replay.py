@@ -26,9 +26,10 @@ from urllib.parse import parse_qsl, quote, unquote, urlsplit
 
 from .client import AuthMode
 from .contract import load_spec_contract, parse_instant
-from .exchange import Exchange
-from .findings import Verification
+from .exchange import TRANSPORT_HEADERS, Exchange
+from .findings import Verification, concurrent_groups
 from .redaction import MASK
+from .reports.model import ReportedExchange, ReportedRequest
 from .sequences import ReplayedRequest, SequenceJudge
 
 if TYPE_CHECKING:
@@ -37,28 +38,16 @@ if TYPE_CHECKING:
 __all__ = [
     "NotReplayable",
     "RecordedSequence",
-    "RecordedStep",
     "failing_clauses",
     "recorded_sequences",
     "replay",
 ]
 
-_TRANSPORT_HEADERS = {"content-length", "host", "accept-encoding", "connection", "user-agent", "accept"}
 _CLIPPED = re.compile(r"… \[\d+ more characters\]$")
 
 
 class NotReplayable(Exception):
     """A recorded sequence that cannot be sent again as recorded: it is skipped, saying why."""
-
-
-@dataclass(frozen=True)
-class RecordedStep:
-    method: str
-    url: str
-    headers: Mapping[str, str]
-    body: str | None
-    # Sent together with the neighbouring steps so marked: they are sent together again.
-    concurrent: bool = False
 
 
 @dataclass(frozen=True)
@@ -69,7 +58,7 @@ class RecordedSequence:
     vendor: str
     clause: str
     check: str
-    steps: tuple[RecordedStep, ...]
+    steps: tuple[ReportedExchange, ...]
     recorded_config: Mapping[str, Any]
     recorded_at: datetime
 
@@ -91,23 +80,19 @@ def recorded_sequences(report_path: Path, clauses: frozenset[str] = frozenset())
     """The report's failures (of ``clauses``, if given), one per distinct sequence of requests."""
     report = json.loads(report_path.read_text(encoding="utf-8"))
     started = datetime.fromisoformat(report["started_at"])
-    found: dict[tuple[str, ...], RecordedSequence] = {}
+    found: dict[tuple[Any, ...], RecordedSequence] = {}
     for vendor in report["vendors"]:
         for clause in vendor["clauses"]:
             if clauses and clause["id"] not in clauses:
                 continue
             for failure in clause["failures"]:
-                steps = tuple(
-                    RecordedStep(
-                        step["request"]["method"],
-                        step["request"]["url"],
-                        step["request"]["headers"],
-                        step["request"]["body"],
-                        bool(step.get("concurrent")),
-                    )
-                    for step in failure["exchanges"]
+                steps = tuple(ReportedExchange.from_json(step) for step in failure["exchanges"])
+                key = (
+                    vendor["vendor"],
+                    clause["id"],
+                    failure["check"],
+                    *(step.request_key() for step in steps),
                 )
-                key = (vendor["vendor"], clause["id"], failure["check"], repr(steps))
                 found.setdefault(
                     key,
                     RecordedSequence(
@@ -127,9 +112,10 @@ def replay(
     key = target.secret(target.vendor.key_option)
     base_path = urlsplit(sequence.recorded_config["base_url"]).path.rstrip("/")
     # Every step is rewritten before any is sent: a sequence that cannot be replayed whole sends nothing.
+    steps = sequence.steps
     groups = [
-        [_request(target, step, base_path, records, shift, key) for step in group]
-        for group in _groups(sequence.steps)
+        [_request(target, steps[index].request, base_path, records, shift, key) for index in group]
+        for group in concurrent_groups([step.concurrent for step in steps])
     ]
     for requests in groups:
         if judge is not None:
@@ -158,7 +144,12 @@ def _send(target: Target, request: ReplayedRequest) -> Exchange:
 
 
 def _request(
-    target: Target, step: RecordedStep, base_path: str, records: Mapping[str, Any], shift: timedelta, key: str
+    target: Target,
+    step: ReportedRequest,
+    base_path: str,
+    records: Mapping[str, Any],
+    shift: timedelta,
+    key: str,
 ) -> ReplayedRequest:
     operation_id, recorded_params = _operation(target, step, base_path)
     record_param = target.vendor.record_param
@@ -173,7 +164,7 @@ def _request(
     headers = {
         name: value.replace(MASK, key)
         for name, value in step.headers.items()
-        if name.lower() not in _TRANSPORT_HEADERS
+        if name.lower() not in TRANSPORT_HEADERS
     }
     body = _moved(_body(step.body), records, shift)
     path = target.operation(operation_id).path.format(
@@ -184,18 +175,7 @@ def _request(
     return ReplayedRequest(operation_id, step.method, path, path_params, params, headers, body, content)
 
 
-def _groups(steps: tuple[RecordedStep, ...]) -> list[list[RecordedStep]]:
-    """Consecutive steps marked concurrent form one group; every other step is a group of its own."""
-    groups: list[list[RecordedStep]] = []
-    for step in steps:
-        if groups and step.concurrent and groups[-1][-1].concurrent:
-            groups[-1].append(step)
-        else:
-            groups.append([step])
-    return groups
-
-
-def _operation(target: Target, step: RecordedStep, base_path: str) -> tuple[str, dict[str, str]]:
+def _operation(target: Target, step: ReportedRequest, base_path: str) -> tuple[str, dict[str, str]]:
     path = urlsplit(step.url).path.removeprefix(base_path)
     for operation in load_spec_contract(target.vendor.spec_file).operations.values():
         if operation.method.upper() != step.method.upper():

@@ -63,11 +63,17 @@ def _page_count_wrong(output: str) -> bool:
     return any(page["total_pages"] != math.ceil(page["total_items"] / page["page_size"]) for page in pages)
 
 
-def _run_scripts(tmp_path: Path, fault: str, clause: str) -> list[Path]:
-    run = [sys.executable, "-m", "taskconform", "run", "--only", "superfone", "--no-shrink"]
-    run += ["--fault", fault, "--clause", clause, "--report-dir", str(tmp_path)]
-    assert subprocess.run(run, capture_output=True, check=False).returncode == 1
-    return sorted((tmp_path / "latest" / "repro").glob(f"{clause}-*.sh"))
+def _taskconform(*args: str, env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
+    command = [sys.executable, "-m", "taskconform", *args]
+    return subprocess.run(command, capture_output=True, text=True, env=env, check=False)
+
+
+def _faulty_run(tmp_path: Path, fault: str, clause: str) -> Path:
+    """The report.json of a Superfone run, limited to ``clause``, against a sandbox with ``fault``."""
+    run = ["run", "--only", "superfone", "--no-shrink", "--fault", fault, "--clause", clause]
+    assert _taskconform(*run, "--report-dir", str(tmp_path)).returncode == 1
+    (report,) = tmp_path.glob("2*/report.json")
+    return report
 
 
 def _replay(script: Path, faults: frozenset[str]) -> str:
@@ -88,7 +94,7 @@ def _replay(script: Path, faults: frozenset[str]) -> str:
 def test_every_script_shows_its_violation_on_a_fresh_faulty_server_and_not_on_a_correct_one(
     tmp_path: Path, fault: str, clause: str, shows: Callable[[str], bool]
 ) -> None:
-    scripts = _run_scripts(tmp_path, fault, clause)
+    scripts = sorted((_faulty_run(tmp_path, fault, clause).parent / "repro").glob(f"{clause}-*.sh"))
     assert any("test_tasks_over_time" in script.read_text() for script in scripts), "the state machine's too"
     for script in scripts:
         assert "POST" in script.read_text(), f"{script.name} replays the writes that built the state"
@@ -107,58 +113,27 @@ STATEFUL_FAULTS = [
 ]
 
 
-def _taskconform(*args: str) -> int:
-    return subprocess.run(
-        [sys.executable, "-m", "taskconform", *args], capture_output=True, check=False
-    ).returncode
-
-
 @pytest.mark.slow
 @pytest.mark.parametrize(("fault", "clause"), STATEFUL_FAULTS)
 def test_replay_finds_a_stateful_fault_again_on_a_fresh_faulty_server_and_not_on_a_correct_one(
     tmp_path: Path, fault: str, clause: str
 ) -> None:
-    run = ["--only", "superfone", "--no-shrink", "--fault", fault, "--clause", clause]
-    assert _taskconform("run", *run, "--report-dir", str(tmp_path)) == 1
-    (report,) = tmp_path.glob("2*/report.json")
-    replay = ["replay", str(report), "--clause", clause]
-    assert _taskconform(*replay, "--fault", fault, "--report-dir", str(tmp_path / "faulty")) == 1
-    assert _taskconform(*replay, "--report-dir", str(tmp_path / "correct")) == 0
+    replay = ["replay", str(_faulty_run(tmp_path, fault, clause)), "--clause", clause]
+    assert _taskconform(*replay, "--fault", fault, "--report-dir", str(tmp_path / "faulty")).returncode == 1
+    assert _taskconform(*replay, "--report-dir", str(tmp_path / "correct")).returncode == 0
 
 
 def test_replay_against_a_target_that_is_down_exits_3_not_as_fixed(tmp_path: Path) -> None:
-    run = [
-        "--only",
-        "superfone",
-        "--no-shrink",
-        "--fault",
-        "complete-oldest",
-        "--clause",
-        "SF-COMPLETE-MOST-RECENT",
-    ]
-    assert _taskconform("run", *run, "--report-dir", str(tmp_path)) == 1
-    (report,) = tmp_path.glob("2*/report.json")
+    report = _faulty_run(tmp_path, "complete-oldest", "SF-COMPLETE-MOST-RECENT")
     down = tmp_path / "down.toml"
     down.write_text(sandbox_target_toml("http://127.0.0.1:9"), encoding="utf-8")
     env = {**os.environ, **sandbox_key_env(DEFAULT_KEYS)}
-    replay = [sys.executable, "-m", "taskconform", "replay", str(report), "--config", str(down)]
-    assert (
-        subprocess.run([*replay, "--report-dir", str(tmp_path / "r")], env=env, check=False).returncode == 3
-    )
+    replay = ["replay", str(report), "--config", str(down), "--report-dir", str(tmp_path / "replayed")]
+    assert _taskconform(*replay, env=env).returncode == 3
 
 
 def test_replay_never_says_gone_of_a_clause_it_cannot_judge_again(tmp_path: Path) -> None:
-    run = [
-        "--only",
-        "superfone",
-        "--fault",
-        "create-unknown-type-no-list",
-        "--clause",
-        "SF-CREATE-ERR-TYPE-UNKNOWN",
-    ]
-    assert _taskconform("run", *run, "--report-dir", str(tmp_path)) == 1
-    (report,) = tmp_path.glob("2*/report.json")
-    replay = [sys.executable, "-m", "taskconform", "replay", str(report), "--report-dir", str(tmp_path / "r")]
-    done = subprocess.run(replay, capture_output=True, text=True, check=False)
+    report = _faulty_run(tmp_path, "create-unknown-type-no-list", "SF-CREATE-ERR-TYPE-UNKNOWN")
+    done = _taskconform("replay", str(report), "--report-dir", str(tmp_path / "replayed"))
     assert done.returncode == 2
     assert "not judged again from a sequence" in done.stderr and "SF-CREATE-ERR-TYPE-UNKNOWN" in done.stderr

@@ -6,8 +6,9 @@ from __future__ import annotations
 import json
 
 from taskconform.exchange import Exchange, RecordedRequest, RecordedResponse
-from taskconform.findings import Verification, causal_sequence, concurrent_steps
+from taskconform.findings import Verification, causal_sequence, concurrent_groups, concurrent_steps
 from taskconform.redaction import Redactor
+from taskconform.reports.model import ReportedExchange
 from taskconform.reports.scripts import shell_reproduction
 
 BASE = "http://127.0.0.1:8000/superfone/enterprise/api/lead/1001/task"
@@ -56,7 +57,9 @@ def test_the_script_reads_assigned_ids_and_names_no_key() -> None:
     redactor = Redactor({"secret-key-1": "SF_API_KEY"})
     verify = Verification(redactor, journal=lambda: [create, listing])
     verify.expect("SF-CREATE-AUTOCLOSE", False, "task 5001 COMPLETE", "PENDING", listing)
-    script = shell_reproduction(verify.findings[0].to_dict(redactor), "test_auto_close")
+    finding = verify.findings[0].to_dict(redactor)
+    steps = tuple(ReportedExchange.from_json(step) for step in finding["exchanges"])
+    script = shell_reproduction(finding, steps, "test_auto_close")
     assert "secret-key-1" not in script and "${SF_API_KEY}" in script
     assert 'id1=$(read_id < "$out/1")' in script
     assert 'echo "The documents expect: task ${id1} COMPLETE"' in script
@@ -90,3 +93,12 @@ def test_a_rule_about_one_answer_is_reproduced_by_its_request_alone() -> None:
     answer, default = verify.findings
     assert answer.exchanges == (create,)
     assert default.exchanges == (earlier_create, create)
+
+
+def test_steps_marked_concurrent_next_to_each_other_are_sent_together() -> None:
+    assert concurrent_groups([False, True, True, False, True]) == [
+        range(0, 1),
+        range(1, 3),
+        range(3, 4),
+        range(4, 5),
+    ]

@@ -15,25 +15,11 @@ from taskconform.redaction import Redactor
 from taskconform.target import Target, WorkerSlot
 from taskconform.vendors import VENDORS
 
+from .test_spec_superfone import SUCCESS_EXAMPLES
+
 KEY = "sfk-example-level-0001"
-TASK = {
-    "id": 4567,
-    "org_id": 42,
-    "customer_id": 1001,
-    "title": None,
-    "type": "FOLLOW_UP_CALL",
-    "type_name": None,
-    "due_date": "2026-05-20T15:00:00.000Z",
-    "notify_at": "2026-05-20T14:50:00.000Z",
-    "notify": True,
-    "task_status": "PENDING",
-    "status": "ACTIVE",
-    "assignee_user_id": 678,
-    "created_by": 1,
-    "updated_by": None,
-    "created_at": "2026-05-19T08:30:00.000Z",
-    "updated_at": "2026-05-19T08:30:00.000Z",
-}
+# The Create Task page's example task, on the lead the answers below are about.
+TASK = {**SUCCESS_EXAMPLES["createTask"]["data"], "customer_id": 1001}
 CLOSED = {**TASK, "task_status": "COMPLETE", "status": "COMPLETE", "updated_by": 1}
 EXAMPLES = {
     "createTask": {"data": TASK, "message": "success"},

@@ -19,6 +19,9 @@ def test_records_become_the_targets_and_timestamps_move_by_the_time_since_the_ru
 def test_a_report_gives_one_sequence_per_distinct_failure(tmp_path: Path) -> None:
     step = {
         "request": {"method": "GET", "url": "http://h/x/lead/1001/task", "headers": {}, "body": None},
+        "response": {"status": 200, "headers": {}, "body": "{}", "elapsed_ms": 1.0},
+        "curl": "curl -sS -X GET http://h/x/lead/1001/task",
+        "note": None,
         "concurrent": False,
     }
     failure = {"check": "test_list", "exchanges": [step]}

@@ -11,9 +11,13 @@ from __future__ import annotations
 
 import json
 import re
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from typing import Any
 from urllib.parse import urlsplit
+
+from ..exchange import READ_METHODS
+from ..findings import concurrent_groups
+from .model import ReportedExchange
 
 __all__ = ["shell_reproduction"]
 
@@ -25,16 +29,15 @@ _ID_READER = (
     'd=d.get("data",d) if isinstance(d,dict) else None\n'
     'print(d.get("id","") if isinstance(d,dict) else "")\'; }'
 )
-_READS = ("GET", "HEAD", "OPTIONS")
 # A key in a curl line: the redactor writes it as an environment variable reference.
 _KEY_REFERENCE = re.compile(r"\$\{([A-Z][A-Z0-9_]*)\}")
 
 
-def shell_reproduction(finding: Mapping[str, Any], check: str) -> str:
-    steps: Sequence[Mapping[str, Any]] = finding["exchanges"]
+def shell_reproduction(finding: Mapping[str, Any], steps: Sequence[ReportedExchange], check: str) -> str:
+    """The script of ``finding`` (its clause, expected and actual texts) replaying ``steps``."""
     assigned = _assigned_ids(steps)
-    origin = _origin(steps[0]["request"]["url"]) if steps else ""
-    keys = sorted({name for step in steps for name in _KEY_REFERENCE.findall(step["curl"])})
+    origin = _origin(steps[0].request.url) if steps else ""
+    keys = sorted({name for step in steps for name in _KEY_REFERENCE.findall(step.curl)})
     lines = [
         "#!/bin/sh",
         f"# Reproduces {finding['clause']}, found by {check}.",
@@ -48,17 +51,19 @@ def shell_reproduction(finding: Mapping[str, Any], check: str) -> str:
         "out=$(mktemp -d) && trap 'rm -rf \"$out\"' EXIT",
         _ID_READER,
     ]
-    for group in _groups(steps):
+    for group in concurrent_groups([step.concurrent for step in steps]):
+        numbers = [index + 1 for index in group]
+        together = len(numbers) > 1
         lines.append("")
-        together = len(group) > 1
         if together:
-            lines.append(f"# Steps {group[0][0]}-{group[-1][0]} were sent concurrently; so are they here.")
-        for number, step in group:
-            lines += _step_lines(number, step, background=together)
+            lines.append(f"# Steps {numbers[0]}-{numbers[-1]} were sent concurrently; so are they here.")
+        for number in numbers:
+            lines += _step_lines(number, steps[number - 1], background=together)
         if together:
             lines.append("wait")
-        for number, step in group:
-            sent = f"{step['request']['method']} {urlsplit(step['request']['url']).path}"
+        for number in numbers:
+            request = steps[number - 1].request
+            sent = f"{request.method} {urlsplit(request.url).path}"
             answer = f'$(cat "$out/{number}.status") $(cat "$out/{number}")'
             lines.append(f'echo "step {number}: {sent} -> {answer}"')
             if number in assigned:
@@ -67,15 +72,14 @@ def shell_reproduction(finding: Mapping[str, Any], check: str) -> str:
     return "\n".join(lines) + "\n"
 
 
-def _step_lines(number: int, step: Mapping[str, Any], *, background: bool) -> list[str]:
-    request, response = step["request"], step["response"]
-    path = urlsplit(request["url"]).path
-    kind = "a write" if request["method"].upper() not in _READS else "a read"
-    lines = [f"# Step {number}, {kind}: {request['method']} {path}"]
-    if step.get("note"):
-        lines.append(f"#   expected: {_comment(step['note'])}")
-    lines.append(f"#   seen in the recorded run: {response['status']} {_comment(_clipped(response['body']))}")
-    curl = _on_base_url(step["curl"], _origin(request["url"]))
+def _step_lines(number: int, step: ReportedExchange, *, background: bool) -> list[str]:
+    request, response = step.request, step.response
+    kind = "a read" if request.method.upper() in READ_METHODS else "a write"
+    lines = [f"# Step {number}, {kind}: {request.method} {urlsplit(request.url).path}"]
+    if step.note:
+        lines.append(f"#   expected: {_comment(step.note)}")
+    lines.append(f"#   seen in the recorded run: {response.status} {_comment(_clipped(response.body))}")
+    curl = _on_base_url(step.curl, _origin(request.url))
     send = f'{curl} -o "$out/{number}" -w \'%{{http_code}}\\n\' > "$out/{number}.status"'
     lines.append(send + (" &" if background else ""))
     return lines
@@ -94,26 +98,14 @@ def _on_base_url(curl: str, origin: str) -> str:
     return curl.replace(origin, '"${BASE_URL}"', 1)
 
 
-def _groups(steps: Sequence[Mapping[str, Any]]) -> Iterator[list[tuple[int, Mapping[str, Any]]]]:
-    """Consecutive steps marked concurrent form one group; every other step is a group of its own."""
-    group: list[tuple[int, Mapping[str, Any]]] = []
-    for number, step in enumerate(steps, start=1):
-        if group and not (step.get("concurrent") and group[-1][1].get("concurrent")):
-            yield group
-            group = []
-        group.append((number, step))
-    if group:
-        yield group
-
-
-def _assigned_ids(steps: Sequence[Mapping[str, Any]]) -> dict[int, str]:
+def _assigned_ids(steps: Sequence[ReportedExchange]) -> dict[int, str]:
     """Step number -> the id a write's answer assigned (its ``data.id``), as the recorded run saw it."""
     assigned: dict[int, str] = {}
     for number, step in enumerate(steps, start=1):
-        if step["request"]["method"].upper() in _READS:
+        if step.request.method.upper() in READ_METHODS:
             continue
         try:
-            body = json.loads(step["response"]["body"])
+            body = json.loads(step.response.body)
         except ValueError:
             continue
         data = body.get("data", body) if isinstance(body, dict) else None

@@ -185,14 +185,15 @@ def _not_run_reason(clause: Clause, records: Sequence[TestRecord], stopped: str 
 
 
 def _failure(record: TestRecord, finding: dict[str, Any]) -> Failure:
+    steps = tuple(ReportedExchange.from_json(exchange) for exchange in finding["exchanges"])
     return Failure(
         clause=finding["clause"],
         expected=finding["expected"],
         actual=finding["actual"],
-        exchanges=tuple(ReportedExchange.from_json(exchange) for exchange in finding["exchanges"]),
+        exchanges=steps,
         check=record.name,
         message=_one_line(finding),
-        reproduction=shell_reproduction(finding, record.name),
+        reproduction=shell_reproduction(finding, steps, record.name),
     )
 
 
