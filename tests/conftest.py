@@ -30,7 +30,7 @@ FOREIGN_KEY = "sfk-foreign-account-9923"
 
 
 _TIERS = {"e2e": ("e2e",), "selftest": ("e2e", "slow")}
-_SLOW = {"test_typing.py"}
+_SLOW = {"test_typing.py", "test_mutants.py"}
 # Longest first: with workers (-n), the selftest's minute starts at once and the rest fills around it.
 _ORDER = ("selftest", "e2e")
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import importlib.util
 import sys
 from pathlib import Path
 
@@ -48,6 +49,25 @@ def _parser() -> argparse.ArgumentParser:
         action="store_true",
         help="each fault run checks only the clause the fault breaks (--clause): proves every fault is "
         "killed by its own clause in a fraction of the time, without the matrix of what else it trips",
+    )
+    selftest.add_argument(
+        "--mutants",
+        action="store_true",
+        help="judge Cosmic Ray's mutants of the faithful sandbox instead: the mutation score "
+        "per vendor, every survivor decided in contracts/mutants.yaml (needs taskconform[mutation])",
+    )
+    selftest.add_argument(
+        "--sample",
+        type=int,
+        metavar="N",
+        help="with --mutants: N mutants spread over the vendors, always the same",
+    )
+    selftest.add_argument(
+        "--mutant",
+        action="append",
+        default=[],
+        metavar="TEXT",
+        help="with --mutants: only the mutants whose description contains TEXT (repeatable)",
     )
 
     diff = commands.add_parser("diff", help="what changed between two runs (their report.json files)")
@@ -140,6 +160,8 @@ def _selftest(args: argparse.Namespace) -> int:
     if args.workers < 1:
         print("taskconform: --workers must be at least 1", file=sys.stderr)
         return 2
+    if args.mutants or args.sample is not None or args.mutant:
+        return _mutants(args)
     return run_selftest(
         args.profile,
         args.workers,
@@ -148,6 +170,33 @@ def _selftest(args: argparse.Namespace) -> int:
         tuple(args.with_variation),
         focused=args.focused,
     )
+
+
+def _mutants(args: argparse.Namespace) -> int:
+    refused = [flag for flag, given in _MUTANT_RUN_FIXED.items() if getattr(args, given)]
+    if not args.mutants or refused or (args.sample is not None and args.sample < 1):
+        print(
+            "taskconform: --sample N (N ≥ 1) and --mutant TEXT go with --mutants, which runs each vendor's "
+            f"suite against each mutant of its sandbox alone{f' (drop {refused[0]})' if refused else ''}",
+            file=sys.stderr,
+        )
+        return 2
+    if importlib.util.find_spec("cosmic_ray") is None:
+        print("taskconform: --mutants needs Cosmic Ray: pip install 'taskconform[mutation]'", file=sys.stderr)
+        return 2
+    from .mutants import all_mutants
+    from .mutation import run_mutants, sample
+
+    selected = sample(args.sample) if args.sample else list(all_mutants())
+    selected = [m for m in selected if not args.mutant or any(text in m.description for text in args.mutant)]
+    if not selected:
+        print("taskconform: no mutant's description contains any --mutant TEXT", file=sys.stderr)
+        return 2
+    return run_mutants(selected, args.profile, args.workers, args.report_dir)
+
+
+# What a mutant run fixes, so these selftest options would be silently ignored beside --mutants.
+_MUTANT_RUN_FIXED = {"--only": "only", "--with-variation": "with_variation", "--focused": "focused"}
 
 
 def _sandbox(args: argparse.Namespace) -> int:

@@ -28,7 +28,7 @@ from .fuzzing import FuzzKey
 from .profiles import Profile
 from .resources import spec_path
 
-__all__ = ["CACHE_VARIABLE", "DrawnCache", "cache_home", "kept_derivation"]
+__all__ = ["CACHE_VARIABLE", "DrawnCache", "cache_home", "kept_derivation", "write_whole"]
 
 T = TypeVar("T")
 
@@ -63,7 +63,7 @@ def _digest(key: FuzzKey, *parts: str) -> str:
     return digest.hexdigest()[:32]
 
 
-def _write_whole(entry: Path, content: bytes) -> None:
+def write_whole(entry: Path, content: bytes) -> None:
     """To a temporary name, then renamed; a cache that cannot be written only costs the next run time."""
     temporary = entry.with_name(f"{entry.name}.{os.getpid()}.partial")
     try:
@@ -82,7 +82,7 @@ def kept_derivation(key: FuzzKey, kind: str, derive: Callable[[], T]) -> T:
         return cast(T, pickle.loads(entry.read_bytes()))
     except (OSError, pickle.UnpicklingError, EOFError):
         derived = derive()
-        _write_whole(entry, pickle.dumps(derived))
+        write_whole(entry, pickle.dumps(derived))
         return derived
 
 
@@ -104,4 +104,4 @@ class DrawnCache:
 
     def keep(self, key: FuzzKey, finished: bytes) -> None:
         """Keeps a finished search (its whole stream)."""
-        _write_whole(self.entry(key), finished)
+        write_whole(self.entry(key), finished)

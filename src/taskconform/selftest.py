@@ -20,10 +20,12 @@ import statistics
 import subprocess
 import sys
 import time
+import traceback
+from collections.abc import Callable, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import asdict, dataclass, field, replace
 from pathlib import Path
-from typing import Any
+from typing import Any, NoReturn, TypeVar
 
 from .drawn_cache import DrawnCache, cache_home
 from .fuzzing import searches
@@ -35,7 +37,9 @@ from .runner import RunOptions, run
 from .sandbox.faults import ALL_VENDORS, check_names, load_faults, load_variations, variation_names
 from .vendors import VENDORS
 
-__all__ = ["Variant", "load_variants", "run_selftest"]
+__all__ = ["Variant", "in_forked_children", "load_variants", "run_selftest"]
+
+Job = TypeVar("Job")
 
 # Every selftest run judges example-level clauses as strictly as must clauses (see above).
 STRICT_EXAMPLES = "--strict-examples"
@@ -171,55 +175,81 @@ def _preload() -> None:
             importlib.import_module(f"{__package__}.suite.{vendor_dir.name}.{test_module.stem}")
 
 
-def _forked_run(variant: Variant, profile: str, report_dir: Path) -> int:
-    """Start one run in a forked child of this (warm) process; returns the child's pid."""
-    run_dir = report_dir / "runs" / variant.name
-    run_dir.mkdir(parents=True, exist_ok=True)
-    pid = os.fork()
-    if pid:
-        return pid
-    code = 3
-    try:
-        with (run_dir / "log.txt").open("w", encoding="utf-8") as log:
-            os.dup2(log.fileno(), 1)
-            os.dup2(log.fileno(), 2)
-            options = RunOptions(
-                only=variant.vendors,
-                clauses=variant.clauses,
-                profile=profile,
-                report_dir=run_dir,
-                faults=variant.faults,
-                variations=variant.variations,
-                strict_examples=True,
-                in_process=True,
-                no_shrink=True,
-            )
-            code = run(options)
-    finally:
-        os._exit(code)
+def _judged_run(variant: Variant, profile: str, run_dir: Path) -> int:
+    """One run of the suite against ``variant`` of the sandbox, in this (forked) process."""
+    options = RunOptions(
+        only=variant.vendors,
+        clauses=variant.clauses,
+        profile=profile,
+        report_dir=run_dir,
+        faults=variant.faults,
+        variations=variant.variations,
+        strict_examples=True,
+        in_process=True,
+        no_shrink=True,
+    )
+    return run(options)
 
 
-def _run_forked(variants: list[Variant], profile: str, report_dir: Path, workers: int) -> list[Outcome]:
-    """At most ``workers`` forked runs at a time, from the main thread (forking beside threads is unsafe)."""
+def in_forked_children(
+    jobs: Sequence[Job],
+    child: Callable[[Job, Path], int],
+    run_dirs: Sequence[Path],
+    profile: str,
+    workers: int,
+) -> list[tuple[int, float]]:
+    """Each job's exit code (minus the signal's number if one ended it) and its duration: ``child(job,
+    run_dir)`` runs in a forked child of this warm process, its output in ``run_dir/log.txt``, at most
+    ``workers`` at a time, forked from the main thread (forking beside threads is unsafe)."""
     _preload()
-    pending = list(variants)
-    running: dict[int, tuple[Variant, float]] = {}
-    outcomes: dict[str, Outcome] = {}
+    pending = list(zip(range(len(jobs)), jobs, run_dirs, strict=True))
+    running: dict[int, tuple[int, float]] = {}
+    ended: dict[int, tuple[int, float]] = {}
     profile_settings = PROFILES[profile]
     cache = DrawnCache(cache_home(), profile_settings)
     with drawn_once_for_every_run(profile_settings, searches(VENDORS.values()), cache):
         while pending or running:
             while pending and len(running) < workers:
-                variant = pending.pop(0)
-                running[_forked_run(variant, profile, report_dir)] = (variant, time.perf_counter())
+                index, job, run_dir = pending.pop(0)
+                run_dir.mkdir(parents=True, exist_ok=True)
+                pid = os.fork()
+                if not pid:
+                    _child(child, job, run_dir)
+                running[pid] = (index, time.perf_counter())
             pid, status = os.wait()
-            variant, started = running.pop(pid)
-            run_dir = report_dir / "runs" / variant.name
-            log = (run_dir / "log.txt").read_text(encoding="utf-8", errors="replace")
-            outcomes[variant.name] = _outcome(
-                variant, run_dir, os.waitstatus_to_exitcode(status), time.perf_counter() - started, log
-            )
-    return [outcomes[v.name] for v in variants]
+            index, started = running.pop(pid)
+            ended[index] = (os.waitstatus_to_exitcode(status), time.perf_counter() - started)
+    return [ended[index] for index in range(len(jobs))]
+
+
+def _child(child: Callable[[Job, Path], int], job: Job, run_dir: Path) -> NoReturn:
+    code = 3
+    try:
+        with (run_dir / "log.txt").open("w", encoding="utf-8") as log:
+            os.dup2(log.fileno(), 1)
+            os.dup2(log.fileno(), 2)
+            code = child(job, run_dir)
+    except BaseException:
+        traceback.print_exc()
+    finally:
+        os._exit(code)
+
+
+def _run_forked(variants: list[Variant], profile: str, report_dir: Path, workers: int) -> list[Outcome]:
+    run_dirs = [report_dir / "runs" / v.name for v in variants]
+    ended = in_forked_children(
+        variants, lambda variant, run_dir: _judged_run(variant, profile, run_dir), run_dirs, profile, workers
+    )
+    return [
+        _outcome(
+            variant,
+            run_dir,
+            code,
+            duration,
+            (run_dir / "log.txt").read_text(encoding="utf-8", errors="replace"),
+        )
+        for variant, run_dir, (code, duration) in zip(variants, run_dirs, ended, strict=True)
+    ]
 
 
 def _summary(

@@ -68,7 +68,10 @@ def serve_in_thread(app: ASGIApp, host: str = "127.0.0.1", port: int = 0) -> Run
     """Serve ``app`` from a daemon thread and return once it accepts connections.
 
     ``log_config=None`` leaves the host process's logging (pytest's capture, the CLI's setup) alone;
-    the access log is off because one line per request would drown a test run's output.
+    the access log is off because one line per request would drown a test run's output. An exception in
+    the app is not logged either (the client sees its 500): formatting its traceback beside the suite's
+    own, in this process, trips CPython 3.11's thread-unsafe ``ast.parse`` (gh-106905, "AST constructor
+    recursion depth mismatch"), which ends a whole pytest session with an internal error.
     """
     sock = _bind(host, port)
     bound_port = sock.getsockname()[1]
@@ -76,7 +79,7 @@ def serve_in_thread(app: ASGIApp, host: str = "127.0.0.1", port: int = 0) -> Run
         app,
         host=host,
         port=bound_port,
-        log_level="warning",
+        log_level="critical",
         log_config=None,
         access_log=False,
         timeout_keep_alive=KEEP_ALIVE_SECONDS,
