@@ -121,6 +121,7 @@ def test_the_generated_target_configuration_is_a_valid_leadlex_section() -> None
         "Hans Müller",
         tuple(HANS),
     )
+    assert leadlex.options["unique_company_name"] == "Acme Logistics"
 
 
 # --- Authentication and permission ------------------------------------------------------------

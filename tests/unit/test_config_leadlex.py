@@ -28,6 +28,7 @@ def section(**changes: object) -> dict[str, object]:
         "unique_contact_id": "a1c00000-0000-4000-8000-000000000007",
         "ambiguous_contact_name": "Hans Müller",
         "ambiguous_contact_ids": HANS,
+        "unique_company_name": "Acme Logistics",
     }
     raw.update(changes)
     return {key: value for key, value in raw.items() if value is not None}
@@ -60,6 +61,7 @@ BAD = [
     ("contact twice", section(contact_ids=[A1, A1.upper()]), "lists an id twice"),
     ("unique id", section(unique_contact_id="grete"), "unique_contact_id = 'grete' is not a UUID"),
     ("blank name", section(unique_contact_name="  "), "unique_contact_name must be a non-empty string"),
+    ("blank company", section(unique_company_name=""), "unique_company_name must be a non-empty string"),
     ("one candidate", section(ambiguous_contact_ids=HANS[:1]), "must list at least two contacts"),
     (
         "ours and foreign",

@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 from types import TracebackType
 
 import uvicorn
-from starlette.types import ASGIApp
+from starlette.types import ASGIApp, Receive, Scope, Send
 
 __all__ = ["RunningServer", "serve_forever", "serve_in_thread"]
 
@@ -19,6 +19,25 @@ _STARTUP_TIMEOUT_SECONDS = 10.0
 # connection at the moment a client reuses it: that race reads as a reset of a request in flight.
 KEEP_ALIVE_SECONDS = 30
 _STOP_TIMEOUT_SECONDS = 10.0
+
+
+class _AnsweredCrashes:
+    """An exception in the app ends as the 500 Starlette has already sent, and nothing more.
+
+    Starlette answers an unhandled exception with a 500 and re-raises it for the server to log;
+    uvicorn then drops the connection, which the client keeps alive, so the client's next request
+    on it fails as if the target were down — a sandbox that crashes on one request (a mutant, a
+    fault) would read as unreachable instead of as the 500 it answered. Formatting the traceback in
+    a process that also runs the suite trips CPython 3.11's thread-unsafe ``ast.parse`` too (gh-106905,
+    "AST constructor recursion depth mismatch"), ending the whole pytest session.
+    """
+
+    def __init__(self, app: ASGIApp) -> None:
+        self._app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        with contextlib.suppress(Exception):
+            await self._app(scope, receive, send)
 
 
 @dataclass
@@ -68,18 +87,15 @@ def serve_in_thread(app: ASGIApp, host: str = "127.0.0.1", port: int = 0) -> Run
     """Serve ``app`` from a daemon thread and return once it accepts connections.
 
     ``log_config=None`` leaves the host process's logging (pytest's capture, the CLI's setup) alone;
-    the access log is off because one line per request would drown a test run's output. An exception in
-    the app is not logged either (the client sees its 500): formatting its traceback beside the suite's
-    own, in this process, trips CPython 3.11's thread-unsafe ``ast.parse`` (gh-106905, "AST constructor
-    recursion depth mismatch"), which ends a whole pytest session with an internal error.
+    the access log is off because one line per request would drown a test run's output.
     """
     sock = _bind(host, port)
     bound_port = sock.getsockname()[1]
     config = uvicorn.Config(
-        app,
+        _AnsweredCrashes(app),
         host=host,
         port=bound_port,
-        log_level="critical",
+        log_level="warning",
         log_config=None,
         access_log=False,
         timeout_keep_alive=KEEP_ALIVE_SECONDS,

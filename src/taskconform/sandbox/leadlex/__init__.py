@@ -26,6 +26,9 @@ from taskconform.sandbox.vendor import SandboxVendor
 __all__ = ["SANDBOX"]
 
 NAME = "leadlex"
+# Workspace A's company whose name no other company (and no contact) shares a word with: "Müller Bau
+# GmbH" also matches exactly one company, but shares "Müller" with the ambiguous contact name.
+UNIQUE_COMPANY_NAME = "Acme Logistics"
 
 
 def _toml_list(values: Iterable[str]) -> str:
@@ -50,6 +53,7 @@ def _target_section(base_url: str) -> str:
             f'unique_contact_id = "{unique[0]}"',
             f'ambiguous_contact_name = "{AMBIGUOUS_CONTACT_NAME}"',
             f"ambiguous_contact_ids = {_toml_list(ambiguous)}",
+            f'unique_company_name = "{UNIQUE_COMPANY_NAME}"',
         ]
     )
 

@@ -20,7 +20,8 @@ NAME = "superfone"
 
 
 def _target_section(base_url: str) -> str:
-    """Account A's leads are ours, account B's foreign; the suite holds account A's key only."""
+    """Account A's leads are ours, account B's foreign; the suite writes with account A's key only, and
+    sends account B's to check it does not reach account A's leads."""
     ours, theirs = SEED_ACCOUNTS
     assignees = ", ".join(f'"{lead}" = {user}' for lead, user in ours.lead_assignees.items())
     return "\n".join(
@@ -28,6 +29,7 @@ def _target_section(base_url: str) -> str:
             "[superfone]",
             f'base_url = "{base_url}"',
             'api_key_env = "SF_API_KEY"',
+            'other_account_api_key_env = "SF_OTHER_ACCOUNT_API_KEY"',
             f"lead_ids = [{', '.join(map(str, ours.lead_assignees))}]",
             f"foreign_lead_ids = [{', '.join(map(str, theirs.lead_assignees))}]",
             f"missing_lead_ids = [{MISSING_LEAD}]",
@@ -45,6 +47,6 @@ SANDBOX = SandboxVendor(
     deviations=DEVIATIONS,
     # Account A, account B.
     default_keys=("sf-sandbox-account-a", "sf-sandbox-account-b"),
-    key_envs=("SF_API_KEY", None),
+    key_envs=("SF_API_KEY", "SF_OTHER_ACCOUNT_API_KEY"),
     target_section=_target_section,
 )

@@ -1,8 +1,10 @@
 """Create Task: due_date in its two documented forms, and the created_date window.
 
 Instants are compared, never strings: ``2026-05-20T15:00:00Z`` and ``2026-05-20T20:30:00+05:30`` are
-the same moment. The suite sends whole seconds, and keeps weeks from the 5-year edge and an hour
-from the 24-hour edge of the created_date window, whose exact bounds are not documented.
+the same moment. The suite sends whole seconds. Where "the last 5 years" begins is not documented
+(LL-OPEN-CREATED-DATE-EDGES): 5 × 365 days, five calendar years (1,826 or 1,827 days) or 5 × 365.25
+days all lie within 1,825 to 1,827 days, so the suite keeps two days outside that span; from the
+24-hour edge it keeps half an hour, which no clock drift within the tolerance crosses.
 """
 
 from __future__ import annotations
@@ -90,11 +92,19 @@ def test_a_due_date_as_an_iso_8601_timestamp_keeps_its_instant(
 
 # --- created_date -----------------------------------------------------------------------------
 
+# The shortest and the longest reading of "the last 5 years", and the margin kept outside them.
+FIVE_YEARS_AT_LEAST = timedelta(days=5 * 365)
+FIVE_YEARS_AT_MOST = timedelta(days=5 * 365 + 2)
+FIVE_YEARS_MARGIN = timedelta(days=2)
+# The documented bound ahead, and the margin kept on either side of it.
+FUTURE_BOUND = timedelta(hours=24)
+FUTURE_MARGIN = timedelta(minutes=30)
+
 # Inside the window: (offset from now, spelling).
 HONOURED: dict[str, tuple[timedelta, Callable[[datetime], str]]] = {
     "a-day-ago": (timedelta(days=-1), z),
-    "nearly-5-years-ago": (timedelta(days=-(5 * 365 - 30)), z),
-    "23-hours-ahead": (timedelta(hours=23), z),
+    "5-years-less-2-days-ago": (-(FIVE_YEARS_AT_LEAST - FIVE_YEARS_MARGIN), z),
+    "23-hours-30-ahead": (FUTURE_BOUND - FUTURE_MARGIN, z),
     "an-hour-ago-at-plus-05-30": (timedelta(hours=-1), lambda moment: in_zone(moment, INDIA)),
     "a-week-ago-with-milliseconds": (timedelta(days=-7), lambda moment: in_zone(moment, UTC, fraction=True)),
 }
@@ -123,15 +133,17 @@ def _outside(case: str, now: datetime, tolerance: timedelta) -> str | None:
     """A created_date outside the window (None: no created_date at all)."""
     return {
         "omitted": None,
-        "over-5-years-ago": z(now - timedelta(days=5 * 366 + 30)),
-        "25-hours-ahead": z(now + timedelta(hours=25) + tolerance),
+        "5-years-and-2-days-ago": z(now - (FIVE_YEARS_AT_MOST + FIVE_YEARS_MARGIN)),
+        "24-hours-30-ahead": z(now + FUTURE_BOUND + FUTURE_MARGIN + tolerance),
         "in-2000": "2000-01-01T00:00:00Z",
         "in-2099": "2099-01-01T00:00:00Z",
     }[case]
 
 
 @pytest.mark.clause("LL-CREATE-CREATED-DATE-NOW")
-@pytest.mark.parametrize("case", ["omitted", "over-5-years-ago", "25-hours-ahead", "in-2000", "in-2099"])
+@pytest.mark.parametrize(
+    "case", ["omitted", "5-years-and-2-days-ago", "24-hours-30-ahead", "in-2000", "in-2099"]
+)
 def test_a_created_date_outside_the_window_or_absent_is_the_time_of_creation(
     target: Target, verify: Verification, case: str
 ) -> None:

@@ -13,7 +13,7 @@ from taskconform.findings import Verification
 from taskconform.session import RunState
 from taskconform.target import Target
 from taskconform.vendors.superfone.api import complete_task, create_task, list_page, list_tasks
-from taskconform.vendors.superfone.listing import expect_listing
+from taskconform.vendors.superfone.listing import expect_listing, expect_sorted_by_creation_date
 from taskconform.vendors.superfone.model import LeadModel
 from taskconform.vendors.superfone.rules import (
     TaskRequest,
@@ -70,7 +70,7 @@ def test_defaults_are_the_first_page_of_twenty(superfone: Target, verify: Verifi
     )
 
 
-@pytest.mark.clause("SF-LIST-PAGINATION")
+@pytest.mark.clause("SF-LIST-PAGINATION", "SF-LIST-NEWEST-FIRST")
 def test_every_page_size_slices_the_same_list(
     superfone: Target, verify: Verification, run_state: RunState
 ) -> None:
@@ -79,6 +79,8 @@ def test_every_page_size_slices_the_same_list(
     read_from = len(superfone.client.journal)
     listing = list_tasks(superfone, verify, lead)
     reference_reads = tuple(superfone.client.journal[read_from:])
+    tolerance = timedelta(seconds=superfone.settings.clock_tolerance_s)
+    expect_sorted_by_creation_date(verify, listing, tolerance, reference_reads)
     model = LeadModel.from_listing(lead, listing)
     reference = [task.get("id") for task in listing]
     total = len(reference)

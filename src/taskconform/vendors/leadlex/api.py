@@ -67,6 +67,8 @@ SECTION = SectionSpec(
         # A name that matches several contacts of the workspace, and all of them.
         "ambiguous_contact_name": _optional(non_empty_string),
         "ambiguous_contact_ids": _optional(_candidate_ids),
+        # A name that matches exactly one company of the workspace (no response field shows which).
+        "unique_company_name": _optional(non_empty_string),
     },
     secrets=("api_key_env", "readonly_api_key_env"),
     disjoint=(
@@ -75,8 +77,8 @@ SECTION = SectionSpec(
     ),
 )
 
-# Contacts of the workspace (this worker's share), of another one and of none; deals, events and the
-# two configured contact names, which probes name as "{deal}", "{unique_name}"...
+# Contacts of the workspace (this worker's share), of another one and of none; deals, events, the
+# two configured contact names and the company name, which probes name as "{deal}", "{unique_name}"...
 POOLS = {
     "own": Pool("contact_ids", shared=True),
     "foreign": Pool("foreign_contact_ids"),
@@ -85,6 +87,7 @@ POOLS = {
     "event": Pool("event_ids"),
     "unique_name": Pool("unique_contact_name"),
     "ambiguous_name": Pool("ambiguous_contact_name"),
+    "unique_company": Pool("unique_company_name"),
 }
 
 

@@ -53,6 +53,9 @@ _TITLE = "taskconform probe"
 # The message of the page's "Orphan-task rejection example".
 ORPHAN_MESSAGE = "At least one parent link (contact_id, company_id, deal_id, or event_id) is required"
 _OWN_CONTACT = {"title": _TITLE, "contact_id": "{own}"}
+# A name no contact or company plausibly bears. What a name matching nothing gives is not documented
+# (LL-OPEN-CONTACT-NAME-NO-MATCH, LL-OPEN-COMPANY-NAME): any answer but a 5xx.
+_NO_SUCH_NAME = "Qzxv Wkjp Taskconform"
 
 
 def _authorized_as(probe_id: str, authorization: str) -> KeyProbe:
@@ -67,6 +70,17 @@ def _authorized_as(probe_id: str, authorization: str) -> KeyProbe:
         headers=lambda key: {"Authorization": authorization.format(key=key)},
         status=None,
         answer_check=_refused,
+    )
+
+
+def _documented_answer(probe_id: str, body: dict[str, object]) -> Probe:
+    """A body whose answer the page leaves open (LL-OPEN-INVALID-VALUES, a name matching nothing, a
+    company name matching one company: LL-OPEN-COMPANY-NAME): whatever it is, it is one of the
+    documented statuses, never a 5xx. A deal or a contact of ours is the parent link, so a server
+    that accepts the body links a configured record (and, with a name, only what that name matches:
+    the configured company, or none, unless the matching is looser than any reading of "fuzzy")."""
+    return Probe(
+        f"CREATE-{probe_id}", "LL-CREATE-DOCUMENTED-STATUSES", "createTask", json_body=body, status=None
     )
 
 
@@ -186,5 +200,21 @@ PROBES = (
         "createTask",
         content=b'["title", "contact_id"]',
         status=None,
+    ),
+    _documented_answer(
+        "contact-id-not-a-string", {"title": _TITLE, "deal_id": "{deal}", "contact_id": 12345}
+    ),
+    _documented_answer(
+        "due-date-not-a-calendar-day", {"title": _TITLE, "contact_id": "{own}", "due_date": "2030-02-30"}
+    ),
+    _documented_answer(
+        "contact-name-matching-nothing", {"title": _TITLE, "deal_id": "{deal}", "contact_name": _NO_SUCH_NAME}
+    ),
+    _documented_answer(
+        "company-name-matching-nothing", {"title": _TITLE, "deal_id": "{deal}", "company_name": _NO_SUCH_NAME}
+    ),
+    _documented_answer(
+        "company-name-matching-one-company",
+        {"title": _TITLE, "deal_id": "{deal}", "company_name": "{unique_company}"},
     ),
 )

@@ -8,7 +8,7 @@ from typing import Any
 from ...client import AuthMode
 from ...exchange import Exchange
 from ...probes import KeyProbe
-from ...target import Probe, Target
+from ...target import NO_BODY, Probe, Target
 from .api import KEY_PARAMETER, OPERATION, VALIDATION_STATUSES
 
 __all__ = ["PROBES"]
@@ -38,6 +38,7 @@ def _rejected(probe_id: str, clause: str, body: Any) -> Probe:
 
 def _probes() -> tuple[Probe, ...]:
     types = "SL-CREATE-ERR-FIELD-TYPES"
+    lead_map_id_required = "SL-CREATE-ERR-LEAD-MAP-ID-REQUIRED"
     return (
         Probe(
             "CREATE-missing-key",
@@ -82,7 +83,7 @@ def _probes() -> tuple[Probe, ...]:
             headers=_key_in_headers,
             status=401,
         ),
-        _rejected("missing-email-lead-map-id", "SL-CREATE-ERR-LEAD-MAP-ID-REQUIRED", {"name": _NAME}),
+        _rejected("missing-email-lead-map-id", lead_map_id_required, {"name": _NAME}),
         _rejected("missing-name", "SL-CREATE-ERR-NAME-REQUIRED", {"email_lead_map_id": _OWN}),
         _rejected("email-lead-map-id-text", types, {**_VALID, "email_lead_map_id": "abc"}),
         _rejected("email-lead-map-id-object", types, {**_VALID, "email_lead_map_id": {}}),
@@ -94,12 +95,11 @@ def _probes() -> tuple[Probe, ...]:
         _rejected(
             "due-date-not-a-date", "SL-CREATE-ERR-DUE-DATE-FORMAT", {**_VALID, "due_date": "not-a-date"}
         ),
-        # Bodies the document gives no answer of their own (SL-OPEN-EMPTY-BODY): a documented status.
-        Probe("CREATE-no-body", "SL-CREATE-DOCUMENTED-STATUSES", OPERATION, status=None),
-        Probe("CREATE-empty-object", "SL-CREATE-DOCUMENTED-STATUSES", OPERATION, json_body={}, status=None),
-        Probe(
-            "CREATE-array-body", "SL-CREATE-DOCUMENTED-STATUSES", OPERATION, json_body=[_VALID], status=None
-        ),
+        # Bodies without an email_lead_map_id field: read as missing fields or as a malformed body, each
+        # reading is 400 or 422 (which one is SL-OPEN-EMPTY-BODY) — never a 401, the key is the account's.
+        _rejected("no-body", lead_map_id_required, NO_BODY),
+        _rejected("empty-object", lead_map_id_required, {}),
+        _rejected("array-body", lead_map_id_required, [_VALID]),
     )
 
 

@@ -43,10 +43,14 @@ SECTION = SectionSpec(
     fields={
         "api_key_env": FieldSpec(env_var),
         "lead_ids": FieldSpec(id_list),
+        # A key of another account (the one the foreign leads belong to, say): only the probes that
+        # check it does not reach our leads send it.
+        "other_account_api_key_env": FieldSpec(env_var, required=False),
         "foreign_lead_ids": FieldSpec(optional_id_list, required=False, default=()),
         "missing_lead_ids": FieldSpec(id_list, required=False),
         "lead_assignees": FieldSpec(assignee_table, required=False, default={}),
     },
+    secrets=("api_key_env", "other_account_api_key_env"),
     disjoint=(
         ("lead_ids", "foreign_lead_ids"),
         ("lead_ids", "missing_lead_ids"),

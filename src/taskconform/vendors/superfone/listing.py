@@ -3,13 +3,16 @@
 from __future__ import annotations
 
 import math
+from datetime import timedelta
+from itertools import pairwise
 from typing import Any
 
+from ...contract import parse_instant
 from ...exchange import Exchange
 from ...findings import Verification
 from .model import COMPLETE, REMINDER, LeadModel, ModelTask
 
-__all__ = ["expect_listing", "expect_page_arithmetic"]
+__all__ = ["expect_listing", "expect_page_arithmetic", "expect_sorted_by_creation_date"]
 
 
 def _status_clause(task: ModelTask, shown: Any, last_action: str | None) -> str:
@@ -68,6 +71,29 @@ def expect_listing(
                 f"task {task.id} {shown}",
                 *evidence,
             )
+
+
+def expect_sorted_by_creation_date(
+    verify: Verification, rows: list[dict[str, Any]], tolerance: timedelta, evidence: tuple[Exchange, ...]
+) -> None:
+    """The listing itself is newest first, tasks the lead held before the run included: the model takes
+    those from the listing, so comparing with it cannot question their order. A row listed after another
+    may not be newer than it by more than the clock's tolerance (ties are in any order; an unreadable
+    created_at is SF-LIST-RESPONSE-FIELDS' business)."""
+    created = [(row.get("id"), parse_instant(row.get("created_at"))) for row in rows]
+    readable = [(task_id, instant) for task_id, instant in created if instant is not None]
+    inversions = [
+        f"{later_id} ({later:%Y-%m-%dT%H:%M:%SZ}) after {earlier_id} ({earlier:%Y-%m-%dT%H:%M:%SZ})"
+        for (earlier_id, earlier), (later_id, later) in pairwise(readable)
+        if later - earlier > tolerance
+    ]
+    verify.expect(
+        "SF-LIST-NEWEST-FIRST",
+        not inversions,
+        "rows by created_at, newest first",
+        "; ".join(inversions),
+        *evidence,
+    )
 
 
 def expect_page_arithmetic(

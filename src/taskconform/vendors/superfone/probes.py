@@ -4,14 +4,32 @@ from __future__ import annotations
 
 from typing import Any
 
+from ...checks import body_strings
 from ...client import AuthMode
-from ...target import Probe
+from ...exchange import Exchange
+from ...target import AnswerCheck, Probe, Target
 from .api import TASK_TYPES, VALID_BODY, ensure_open_task
 
 __all__ = ["PROBES"]
 
 _AUTH_MESSAGE = "UnAuthorized, Please Provide Valid API Key"
+_BODY_EMPTY = "Request body is empty"
+_TYPE_REQUIRED = "type is required"
+_DUE_DATE_REQUIRED = "due_date is required"
+# A numeric lead id longer than any integer type holds (and than Python's int() reads, 4,300 digits),
+# in a URL well inside the 8,000 octets RFC 9110 recommends every recipient take.
+_OVERLONG_LEAD_ID = "9" * 4301
 _LEAD = {pool: {"lead_id": "{" + pool + "}"} for pool in ("own", "foreign", "missing")}
+
+
+def _says_one_of(*messages: str) -> AnswerCheck:
+    """The body carries one of ``messages``: the rows a request falls under at once, whichever the
+    target checks first (SF-OPEN-ERROR-PRECEDENCE)."""
+
+    def check(target: Target, exchange: Exchange) -> tuple[bool, str]:
+        return bool(body_strings(exchange) & set(messages)), f"one of the messages {', '.join(messages)}"
+
+    return check
 
 
 def _probe(*args: Any, **kwargs: Any) -> Probe:
@@ -78,6 +96,19 @@ def _per_operation_probes() -> list[Probe]:
                 message="Lead not found",
                 **payload,
             ),
+            # The same border seen from the other side: another account's key does not reach our lead
+            # (runs where the configuration names that key; the lead is ours, so a faulty write lands
+            # on a record the run may write to anyway).
+            _probe(
+                f"{prefix}-own-lead-other-account-key",
+                f"SF-{prefix}-ERR-LEAD-NOT-FOUND",
+                operation,
+                key_option="other_account_api_key_env",
+                status=404,
+                message="Lead not found",
+                writes_nothing=writes,
+                **payload,
+            ),
         ]
     return probes
 
@@ -89,7 +120,7 @@ def _create_probes() -> list[Probe]:
             "CREATE-no-body",
             "SF-CREATE-ERR-BODY-EMPTY",
             "createTask",
-            message="Request body is empty",
+            message=_BODY_EMPTY,
             writes_nothing=True,
         ),
         _probe(
@@ -97,7 +128,17 @@ def _create_probes() -> list[Probe]:
             "SF-CREATE-ERR-BODY-EMPTY",
             "createTask",
             content=b"",
-            message="Request body is empty",
+            message=_BODY_EMPTY,
+            writes_nothing=True,
+        ),
+        # ``{}`` lacks type (and due_date), and may count as an empty body: every row it falls under
+        # is a 400.
+        _probe(
+            "CREATE-empty-object",
+            "SF-CREATE-ERR-TYPE-REQUIRED",
+            "createTask",
+            json_body={},
+            answer_check=_says_one_of(_BODY_EMPTY, _TYPE_REQUIRED, _DUE_DATE_REQUIRED),
             writes_nothing=True,
         ),
         _probe(
@@ -105,7 +146,7 @@ def _create_probes() -> list[Probe]:
             "SF-CREATE-ERR-TYPE-REQUIRED",
             "createTask",
             json_body={"due_date": VALID_BODY["due_date"]},
-            message="type is required",
+            message=_TYPE_REQUIRED,
             writes_nothing=True,
         ),
         _probe(
@@ -130,7 +171,7 @@ def _create_probes() -> list[Probe]:
             "SF-CREATE-ERR-DUE-DATE-REQUIRED",
             "createTask",
             json_body={"type": "FOLLOW_UP_CALL"},
-            message="due_date is required",
+            message=_DUE_DATE_REQUIRED,
             writes_nothing=True,
         ),
     ]
@@ -140,6 +181,15 @@ def _list_probes() -> list[Probe]:
     invalid = "page_size must be a positive integer"
     too_big = "page_size cannot exceed 20"
     return [
+        # A number that names no lead: 404, or 400 from a server that takes it for no number; never
+        # a 5xx (the operation's documented statuses judge it).
+        _probe(
+            "LIST-overlong-lead-id",
+            "SF-LIST-DOCUMENTED-STATUSES",
+            "listTasks",
+            path_params={"lead_id": _OVERLONG_LEAD_ID},
+            status=None,
+        ),
         # "Use 20 or smaller": the bound itself is accepted.
         _probe(
             "LIST-page-size-20",
