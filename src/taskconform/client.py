@@ -13,6 +13,7 @@ import email.utils
 import json
 import re
 import ssl
+import threading
 import time
 from collections import Counter
 from collections.abc import Mapping
@@ -25,6 +26,7 @@ from urllib.parse import parse_qsl, urlsplit
 
 import httpx
 
+from .concurrency import ConcurrencyLimit
 from .errors import InfrastructureError
 from .exchange import Exchange, RecordedRequest, RecordedResponse
 from .redaction import Redactor
@@ -158,6 +160,7 @@ class ApiClient:
         timeout_s: float = 10.0,
         retry: RetryPolicy | None = None,
         transport: httpx.BaseTransport | None = None,
+        concurrency: ConcurrencyLimit | None = None,
     ) -> None:
         self.base_url = base_url.rstrip("/")
         self.auth = auth
@@ -180,6 +183,12 @@ class ApiClient:
         self.backoffs: Counter[int] = Counter()
         self.backoff_wait_s = 0.0
         self.answered = 0  # answers received over the client's life, for throughput figures
+        # How many requests work that overlaps them may have in flight (--concurrency); every answer
+        # tells it whether the target said "not now". Tests that send one request at a time, and the
+        # race tests, which overlap a few on purpose, do not wait for it.
+        self.concurrency = concurrency or ConcurrencyLimit(1)
+        # Several threads may send at once (the pooled connections are thread-safe): the counters are not.
+        self._counting = threading.Lock()
 
     def close(self) -> None:
         self._http.close()
@@ -225,6 +234,7 @@ class ApiClient:
         while True:
             started = time.perf_counter()
             sent_at = time.monotonic()
+            sent_in_round = self.concurrency.current_round
             try:
                 response = self._http.send(request)
                 response.read()
@@ -235,21 +245,25 @@ class ApiClient:
                     continue
                 raise self._transport_error(request, exc) from None
             elapsed_ms = (time.perf_counter() - started) * 1000
-            if _says_not_now(response):
+            not_now = _says_not_now(response)
+            self.concurrency.observe(sent_in_round, response.status_code if not_now else None)
+            if not_now:
                 if backoffs == self.retry.max_backoffs:
                     raise self._not_now_error(request, response, backoffs)
                 backoffs += 1
                 wait = backoff_s(response.headers.get("retry-after"), backoffs, self.retry, time.time())
-                self.backoffs[response.status_code] += 1
-                self.backoff_wait_s += wait
+                with self._counting:
+                    self.backoffs[response.status_code] += 1
+                    self.backoff_wait_s += wait
                 time.sleep(wait)
                 continue
             exchange = Exchange(
                 RecordedRequest(request.method, str(request.url), dict(request.headers), body, sent_at),
                 RecordedResponse(response.status_code, dict(response.headers), response.content, elapsed_ms),
             )
-            self.journal.append(exchange)
-            self.answered += 1
+            with self._counting:
+                self.journal.append(exchange)
+                self.answered += 1
             return exchange
 
     def _not_now_error(

@@ -17,7 +17,9 @@ from __future__ import annotations
 import random
 import time
 import zlib
+from collections import deque
 from collections.abc import Callable, Collection, Iterable, Iterator
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass
 from functools import cache
 from typing import TYPE_CHECKING, Any, Literal, Protocol
@@ -50,6 +52,8 @@ __all__ = [
     "load_operation",
     "request_search",
     "searches",
+    "send",
+    "send_all",
 ]
 
 # Modes are plain strings, not Schemathesis' GenerationMode: Schemathesis is imported where requests
@@ -177,8 +181,24 @@ def request_search(
     return search
 
 
-def send(target: Target, verify: Verification, key: FuzzKey, drawn: DrawnRequest) -> Exchange:
-    """Confine a drawn request to configured records, send it and check the answer."""
+@dataclass(frozen=True)
+class _Ready:
+    """A drawn request confined to configured records, as the client sends it."""
+
+    method: str
+    path: str
+    params: Any
+    headers: dict[str, str]
+    body: dict[str, Any]
+    path_parameters: dict[str, Any]
+
+    def send(self, target: Target) -> Exchange:
+        return target.client.request(
+            self.method, self.path, params=self.params, headers=self.headers, **self.body
+        )
+
+
+def _ready(target: Target, key: FuzzKey, drawn: DrawnRequest) -> _Ready:
     case = drawn.case(load_operation(key.spec_file, key.operation_id))
     target.vendor.confine(target, case, drawn.chooser())
     kwargs = case.as_transport_kwargs(base_url=target.client.base_url)
@@ -190,9 +210,74 @@ def send(target: Target, verify: Verification, key: FuzzKey, drawn: DrawnRequest
         data_value = kwargs["data"]
         body["content"] = data_value if isinstance(data_value, bytes) else str(data_value).encode()
     path = kwargs["url"].removeprefix(target.client.base_url)
-    exchange = target.client.request(kwargs["method"], path, params=kwargs["params"], headers=headers, **body)
-    target.receive(verify, key.operation_id, exchange, case.path_parameters or {})
+    return _Ready(kwargs["method"], path, kwargs["params"], headers, body, dict(case.path_parameters or {}))
+
+
+def send(target: Target, verify: Verification, key: FuzzKey, drawn: DrawnRequest) -> Exchange:
+    """Confine a drawn request to configured records, send it and check the answer."""
+    ready = _ready(target, key, drawn)
+    exchange = ready.send(target)
+    target.receive(verify, key.operation_id, exchange, ready.path_parameters)
     return exchange
+
+
+def send_all(target: Target, verify: Verification, key: FuzzKey, drawn: Iterable[DrawnRequest]) -> None:
+    """Send every request and check each answer, in the order drawn, with up to the client's
+    concurrency in flight: drawn requests do not depend on each other, so their waits overlap. At the
+    first violation, the requests already on their way are waited for and noted (what they wrote),
+    not judged: the finding is the first, as when they are sent one at a time."""
+    limit = target.client.concurrency
+    if limit.ceiling == 1:
+        for request in _timed(target, drawn):
+            send(target, verify, key, request)
+            verify.settle()
+        return
+
+    def send_in_a_slot(ready: _Ready) -> Exchange:
+        with limit.slot():
+            return ready.send(target)
+
+    in_flight: deque[tuple[_Ready, Future[Exchange]]] = deque()
+    with ThreadPoolExecutor(max_workers=limit.ceiling, thread_name_prefix="send") as pool:
+        try:
+            for request in _timed(target, drawn):
+                ready = _ready(target, key, request)
+                in_flight.append((ready, pool.submit(send_in_a_slot, ready)))
+                if len(in_flight) > limit.ceiling:
+                    _judge_next(target, verify, key, in_flight)
+            while in_flight:
+                _judge_next(target, verify, key, in_flight)
+        except BaseException:
+            _note_the_rest(target, key, in_flight)
+            raise
+
+
+def _judge_next(
+    target: Target, verify: Verification, key: FuzzKey, in_flight: deque[tuple[_Ready, Future[Exchange]]]
+) -> None:
+    ready, answer = in_flight.popleft()
+    target.receive(verify, key.operation_id, answer.result(), ready.path_parameters)
+    verify.settle()
+
+
+def _note_the_rest(target: Target, key: FuzzKey, in_flight: deque[tuple[_Ready, Future[Exchange]]]) -> None:
+    for ready, answer in in_flight:
+        try:
+            target.note(key.operation_id, answer.result(), ready.path_parameters)
+        except Exception:  # its transport failure is not the finding: the first failure is
+            continue
+
+
+def _timed(target: Target, drawn: Iterable[DrawnRequest]) -> Iterator[DrawnRequest]:
+    """Waiting for a request drawn ahead counts as drawing it."""
+    requests = iter(drawn)
+    while True:
+        started = time.perf_counter()
+        request = next(requests, None)
+        target.generation_s += time.perf_counter() - started
+        if request is None:
+            return
+        yield request
 
 
 class DrawingUnavailable(Exception):
@@ -223,7 +308,7 @@ def fuzz(
     drawn = ahead.take(key) if ahead is not None else None
     if drawn is not None:
         try:
-            _check_each(drawn, check)
+            send_all(target, verify, key, drawn)
             return
         except DrawingUnavailable:
             pass
@@ -233,16 +318,6 @@ def fuzz(
             search()
             raise
     search()
-
-
-def _check_each(drawn: Iterator[DrawnRequest], check: Callable[[DrawnRequest, float], None]) -> None:
-    """Waiting for a request drawn ahead counts as drawing it."""
-    while True:
-        started = time.perf_counter()
-        request = next(drawn, None)
-        if request is None:
-            return
-        check(request, time.perf_counter() - started)
 
 
 def searches(vendors: Iterable[Vendor], clauses: Collection[str] = ()) -> list[FuzzKey]:

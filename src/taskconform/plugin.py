@@ -79,7 +79,10 @@ def pytest_configure(config: pytest.Config) -> None:
     if config.getoption("--conformance-no-shrink"):
         profile = replace(profile, shrink=False)
     profile.limit_shrinking()
-    state = RunState(target_config, profile, requested, frozenset(clauses), _worker_slot(config))
+    concurrency = int(config.getoption("--conformance-concurrency"))
+    state = RunState(
+        target_config, profile, requested, frozenset(clauses), _worker_slot(config), concurrency=concurrency
+    )
     config.stash[RUN_STATE] = state
     if not hasattr(config, "workerinput") and not config.option.collectonly:
         run_id = config.getoption("--conformance-run-id") or new_run_id()
@@ -92,6 +95,7 @@ def pytest_configure(config: pytest.Config) -> None:
             clauses,
             strict_examples=config.getoption("--conformance-strict-examples"),
             security_checks=not config.getoption("--conformance-no-security-checks"),
+            concurrency=concurrency,
         )
         collector = RunCollector(info, Path(config.getoption("--conformance-report-dir")))
         cleanup = config.getoption("--conformance-cleanup")
@@ -343,6 +347,7 @@ def _record(item: pytest.Item, call: pytest.CallInfo[None], state: RunState) -> 
     record.generation_s = round(counts.generation_s, 4)
     record.backoffs = {str(status): n for status, n in sorted(counts.backoffs.items())}
     record.backoff_wait_s = round(counts.backoff_wait_s, 3)
+    record.concurrency_changes = state.drain_concurrency_changes()
     record.findings = [f.to_dict(state.redactor) for f in verification.warnings] if verification else []
     if call.excinfo is None:
         return record

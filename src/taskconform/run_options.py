@@ -93,6 +93,16 @@ RUN_OPTIONS: tuple[Option, ...] = (
     ),
     Option("workers", "--workers", "parallel pytest-xdist workers (default 1)", type=int, default=1),
     Option(
+        "concurrency",
+        "--concurrency",
+        "requests each worker keeps in flight where they do not depend on each other (default 8; 1: one "
+        "at a time); a 429 or a 503 with Retry-After halves it for the rest of the run",
+        pytest_flag="--conformance-concurrency",
+        type=lambda text: _at_least_one("--concurrency", text),
+        default=8,
+        metavar="N",
+    ),
+    Option(
         "run_id", None, "the run's id (default: a new, time-ordered one)", pytest_flag="--conformance-run-id"
     ),
     Option(
@@ -223,6 +233,17 @@ def add_to_parser(parser: argparse.ArgumentParser) -> None:
                 help=option.help,
                 dest=option.field,
             )
+
+
+def _at_least_one(flag: str, text: str) -> int:
+    """A whole number from 1, else a usage error naming ``flag``."""
+    try:
+        value = int(text)
+    except ValueError:
+        value = 0
+    if value < 1:
+        raise argparse.ArgumentTypeError(f"{flag} must be a whole number from 1, not {text!r}")
+    return value
 
 
 def run_option_values(args: argparse.Namespace) -> dict[str, Any]:

@@ -53,6 +53,7 @@ class RunOptions:
     profile: str = "quick"
     report_dir: Path = Path("reports")
     workers: int = 1
+    concurrency: int = 8
     run_id: str | None = None
     allow_production_writes: bool = False
     cleanup: bool | None = None  # None: on unless every target is on loopback

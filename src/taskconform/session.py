@@ -4,11 +4,12 @@ from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import asdict, dataclass, field
 from typing import Any
 from urllib.parse import urlsplit
 
 from .client import ApiClient
+from .concurrency import ConcurrencyLimit
 from .config import TargetConfig
 from .errors import ConfigError, InfrastructureError
 from .findings import Verification
@@ -42,9 +43,12 @@ class RunState:
     redactor: Redactor = field(init=False)
     _targets: dict[str, Target] = field(default_factory=dict)
     _counted: TestCounts = field(default_factory=lambda: TestCounts())
+    _changes_seen: dict[str, int] = field(default_factory=dict)
     drawer: RequestDrawer | None = None
     # Vendors whose configuration turned out unusable mid-run, and why: their remaining tests skip.
     stopped: dict[str, str] = field(default_factory=dict)
+    # Requests each client may have in flight where a test overlaps them (--concurrency).
+    concurrency: int = 1
 
     def __post_init__(self) -> None:
         self.redactor = Redactor(self.config.secret_values())
@@ -63,6 +67,7 @@ class RunState:
             configured.secret(vendor.key_option),
             self.redactor,
             timeout_s=self.config.run.request_timeout_s,
+            concurrency=ConcurrencyLimit(self.concurrency),
         )
         target = Target(vendor, configured, client, self.config.run, self.slot)
         self._check_missing_records(target)
@@ -109,6 +114,16 @@ class RunState:
         )
         self._counted = now
         return drained
+
+    def drain_concurrency_changes(self) -> list[dict[str, Any]]:
+        """The changes of each client's concurrency limit since the last call: a test's share."""
+        changes: list[dict[str, Any]] = []
+        for name, target in self._targets.items():
+            seen = self._changes_seen.get(name, 0)
+            new = target.client.concurrency.changes[seen:]
+            self._changes_seen[name] = seen + len(new)
+            changes += [{"vendor": name, **asdict(change)} for change in new]
+        return changes
 
     def drawn_ahead(self) -> DrawnRequests | None:
         """The requests this run's drawer leaves, in whichever of the run's processes this is."""

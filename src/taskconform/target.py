@@ -257,6 +257,11 @@ class Target:
         run_response_checks(verify, self.vendor.response_clauses.get(operation_id, {}), context)
         if self.checks_security:
             run_response_checks(verify, SECURITY_CLAUSES, context)
+        self.note(operation_id, exchange, path_params)
+
+    def note(self, operation_id: str, exchange: Exchange, path_params: Mapping[str, Any]) -> None:
+        """What an answer did to the target, judged or not: the record it touched, an accepted write,
+        a task it created (evidence of later tests, and the cleanup)."""
         record = path_params.get(self.vendor.record_param) if self.vendor.record_param else None
         if record is not None:
             self.touched[id(exchange)] = (exchange, record)

@@ -17,6 +17,7 @@ from typing import Any
 import pytest
 
 from taskconform import fuzzing
+from taskconform.concurrency import ConcurrencyLimit
 from taskconform.drawn_cache import DrawnCache
 from taskconform.findings import ContractViolation, Verification
 from taskconform.fuzzing import (
@@ -168,7 +169,7 @@ def is_reminder(request: DrawnRequest) -> bool:
 
 
 def run_fuzz(profile: Any, ahead: DrawnAhead | None) -> ContractViolation | None:
-    target: Any = SimpleNamespace(generation_s=0.0)
+    target: Any = SimpleNamespace(generation_s=0.0, client=SimpleNamespace(concurrency=ConcurrencyLimit(1)))
     try:
         fuzz(target, Verification(Redactor()), profile, CREATE_VALID, ahead)
     except ContractViolation as violation:

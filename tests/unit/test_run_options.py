@@ -41,6 +41,7 @@ def test_the_command_line_reaches_the_suite_unchanged(tmp_path: Path) -> None:
         "--conformance-vendor", "superfone", "--conformance-vendor", "leadlex",
         "--conformance-profile", "standard",
         "--conformance-report-dir", str(tmp_path.resolve()),
+        "--conformance-concurrency", "8",
         "--conformance-run-id", "r1",
         "--conformance-cleanup", "off",
         "--conformance-no-shrink",

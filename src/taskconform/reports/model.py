@@ -20,6 +20,7 @@ __all__ = [
     "ClauseResult",
     "CleanupNote",
     "ClosedTasks",
+    "ConcurrencyChange",
     "Counts",
     "Failure",
     "Gate",
@@ -48,7 +49,7 @@ __all__ = [
 # 7: ``provenance`` (sha256 of the specs and catalogues, suite version, profile, seeds); a failure
 # stands for its ``occurrences`` (same clause, check and requests) and names its ``reproduction_file``;
 # each exchange carries its step's ``note`` and whether it was sent ``concurrent``ly.
-SCHEMA_VERSION = 7
+SCHEMA_VERSION = 8
 
 # warn: an example-level clause found broken in a run without --strict-examples (no gate failure).
 Verdict = Literal["pass", "fail", "warn", "not-run"]
@@ -183,6 +184,14 @@ class SlowTest:
 
 
 @dataclass(frozen=True)
+class ConcurrencyChange:
+    vendor: str
+    at_s: float
+    status: int | None  # the "not now" status that halved it; None: raised after a run of answers
+    limit: int
+
+
+@dataclass(frozen=True)
 class TestsSummary:
     run: int
     errors: int
@@ -192,6 +201,10 @@ class TestsSummary:
     # Status -> back-offs the target asked for (429, 503 with Retry-After): never violations.
     backoffs: dict[str, int]
     backoff_wait_s: float
+    # Requests each worker kept in flight where they do not depend on each other (--concurrency), at
+    # most, and every change of that limit the target's "not now" answers made.
+    concurrency: int
+    concurrency_changes: tuple[ConcurrencyChange, ...]
     slowest: tuple[SlowTest, ...]
 
 

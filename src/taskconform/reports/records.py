@@ -29,6 +29,8 @@ class TestRecord:
     # Status -> back-offs the target asked for (429, 503 with Retry-After), and seconds waited.
     backoffs: dict[str, int] = field(default_factory=dict)
     backoff_wait_s: float = 0.0
+    # Changes of the client's concurrency limit during the test: {vendor, at_s, status, limit}.
+    concurrency_changes: list[dict[str, Any]] = field(default_factory=list)
     skipped: str | None = None
     # The Hypothesis seed the test ran under, where it declares one (``@pytest.mark.hypothesis_seed``).
     seed: int | None = None
@@ -66,3 +68,5 @@ class RunInfo:
     strict_examples: bool = False
     # False with --no-security-checks: the generic security checks are not-run, saying so.
     security_checks: bool = True
+    # --concurrency: requests each worker keeps in flight where they do not depend on each other.
+    concurrency: int = 1

@@ -15,6 +15,7 @@ from typing import Any
 from ..catalogue import Clause, load_catalogue
 from .model import (
     ClauseResult,
+    ConcurrencyChange,
     Counts,
     Failure,
     NotCheckable,
@@ -87,7 +88,7 @@ def incomplete_reason(
     return None
 
 
-def tests_summary(records: Sequence[TestRecord]) -> TestsSummary:
+def tests_summary(records: Sequence[TestRecord], concurrency: int) -> TestsSummary:
     backoffs: dict[str, int] = {}
     for record in records:
         for status, times in record.backoffs.items():
@@ -100,6 +101,10 @@ def tests_summary(records: Sequence[TestRecord]) -> TestsSummary:
         generation_s=round(sum(r.generation_s for r in records), 3),
         backoffs=dict(sorted(backoffs.items())),
         backoff_wait_s=round(sum(r.backoff_wait_s for r in records), 3),
+        concurrency=concurrency,
+        concurrency_changes=tuple(
+            ConcurrencyChange(**change) for r in records for change in r.concurrency_changes
+        ),
         slowest=tuple(
             SlowTest(r.name, r.vendor, r.duration_s, r.requests)
             for r in sorted(records, key=lambda r: -r.duration_s)[:12]

@@ -135,7 +135,7 @@ class RunCollector:
             incomplete_reason=reason,
             previous_report=_previous_report(self.report_root, self.info.run_id),
             summary=summary,
-            tests=tests_summary(self.records),
+            tests=tests_summary(self.records, self.info.concurrency),
             cleanup=None if self.cleanup is None else tuple(_cleanup_entry(c) for c in self.cleanup),
             vendors=vendors,
             baseline=baseline,
@@ -201,6 +201,13 @@ def _summary_lines(report: Report) -> list[str]:
     if tests.backoffs:
         waits = ", ".join(f"{times} after {status}" for status, times in tests.backoffs.items())
         lines.append(f"back-offs: {waits} ({tests.backoff_wait_s} s waited; not violations)")
+    lowered = [c for c in tests.concurrency_changes if c.status is not None]
+    if lowered:
+        statuses = "/".join(sorted({str(c.status) for c in lowered}))
+        lines.append(
+            f"concurrency {tests.concurrency}: halved {len(lowered)} time(s) after {statuses}, down to "
+            f"{min(c.limit for c in lowered)} (every change in report.json)"
+        )
     if report.baseline is not None:
         baseline = report.baseline
         lines.append(

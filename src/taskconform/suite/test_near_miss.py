@@ -8,7 +8,7 @@ from __future__ import annotations
 import pytest
 
 from taskconform.findings import Verification
-from taskconform.fuzzing import FuzzKey, send
+from taskconform.fuzzing import FuzzKey, send_all
 from taskconform.near_miss import near_miss_searches, near_misses
 from taskconform.target import Target
 from taskconform.vendors import VENDORS
@@ -32,6 +32,4 @@ OPERATIONS = [
 def test_near_misses_get_documented_answers_within_the_documented_domain(
     target: Target, verify: Verification, key: FuzzKey
 ) -> None:
-    for request in near_misses(key):
-        send(target, verify, key, request)
-        verify.settle()
+    send_all(target, verify, key, near_misses(key))

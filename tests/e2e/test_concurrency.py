@@ -1,0 +1,54 @@
+"""Overlapping requests change how long a run waits, never what it finds: a fault that only the
+requests sent together (drawn requests, near-misses) catch is caught by the same clauses at every
+concurrency, and the report says which concurrency ran and how the target's "not now" lowered it."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from ..conftest import run_taskconform
+
+
+def _run(report_dir: Path, *args: str) -> tuple[int, dict]:
+    completed = run_taskconform("run", "--profile", "quick", "--report-dir", str(report_dir), *args)
+    report = json.loads((report_dir / "latest" / "report.json").read_text(encoding="utf-8"))
+    return completed.code, report
+
+
+def _failing(report: dict) -> list[str]:
+    return sorted(c["id"] for v in report["vendors"] for c in v["clauses"] if c["verdict"] == "fail")
+
+
+@pytest.mark.parametrize("fault", ["create-type-any-case", "sl-priority-trimmed"])
+def test_a_fault_the_overlapped_requests_catch_is_caught_alike_at_every_concurrency(
+    tmp_path: Path, fault: str
+) -> None:
+    """Both faults are found among the near-misses, which are sent eight at a time by default."""
+    vendor = "superfone" if fault.startswith("create-") else "smartlead"
+    one_code, one = _run(tmp_path / "one", "--only", vendor, "--fault", fault, "--concurrency", "1")
+    many_code, many = _run(tmp_path / "many", "--only", vendor, "--fault", fault)
+    assert one_code == many_code == 1
+    assert _failing(one) == _failing(many) != []
+    assert (one["tests"]["concurrency"], many["tests"]["concurrency"]) == (1, 8)
+
+
+def test_a_target_that_says_not_now_lowers_the_concurrency_and_the_report_keeps_each_change(
+    tmp_path: Path,
+) -> None:
+    code, report = _run(tmp_path / "run", "--only", "smartlead", "--variation", "rate-limited")
+    assert code == 0, report["incomplete_reason"]
+    changes = report["tests"]["concurrency_changes"]
+    halved = [c for c in changes if c["status"] == 429]
+    assert halved and all(c["vendor"] == "smartlead" for c in changes)
+    assert min(c["limit"] for c in halved) >= 1
+    assert halved[0]["limit"] == 4
+
+
+def test_a_concurrency_below_one_is_refused_before_anything_is_sent(tmp_path: Path) -> None:
+    completed = run_taskconform("run", "--concurrency", "0", "--report-dir", str(tmp_path))
+    assert completed.code == 2
+    assert "--concurrency must be a whole number from 1" in completed.output
+    assert not (tmp_path / "latest").exists()
