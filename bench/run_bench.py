@@ -8,7 +8,10 @@ Prints and writes ``reports/bench/latest.json`` and ``reports/bench/latest.png``
      request as a ratio to it (the median of --repeat recorded runs); with --profile-run, where the
      quick suite's time goes, by package (pyinstrument);
   4. the same run against the slow variation (+30 ms a request) with 1 and 2 workers (the median of
-     --repeat pairs).
+     --repeat pairs);
+  5. latency: the sandbox behind a loopback proxy that delays every request by 30 ms and by 100 ms,
+     quick (and with --latency-profiles, thorough, sampled on one vendor) at --concurrency 1 and the
+     default, each with its ratio to the same run without the delay.
 
     python -m pip install ".[bench]" && python bench/run_bench.py [--profiles quick,standard,thorough]
 """
@@ -16,6 +19,7 @@ Prints and writes ``reports/bench/latest.json`` and ``reports/bench/latest.png``
 from __future__ import annotations
 
 import argparse
+import asyncio
 import base64
 import contextlib
 import io
@@ -28,6 +32,7 @@ import statistics
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 from collections.abc import Callable, Iterator
 from concurrent.futures import ThreadPoolExecutor
@@ -40,6 +45,7 @@ import yaml
 
 from taskconform.profiles import PROFILES
 from taskconform.resources import spec_path
+from taskconform.run_options import RUN_OPTIONS
 from taskconform.sandbox import DEFAULT_KEYS, SandboxOptions, create_app
 from taskconform.sandbox.faults import load_faults
 from taskconform.sandbox.registry import VENDORS as SANDBOX_VENDORS
@@ -47,6 +53,7 @@ from taskconform.sandbox.target_config import sandbox_key_env, sandbox_target_to
 from taskconform.vendors import VENDORS
 
 OUT = Path("reports/bench")
+DEFAULT_CONCURRENCY = next(option.default for option in RUN_OPTIONS if option.field == "concurrency")
 # Schemathesis failure codes -> the generic check that raises them (st explain --list).
 CHECK_OF_CODE = {
     "ST101": "not_a_server_error",
@@ -368,6 +375,105 @@ def measure_slow(repeat: int) -> list[dict[str, Any]]:
     return rows
 
 
+class DelayingProxy:
+    """A TCP proxy on loopback holding every chunk a client sends for ``delay_s`` before passing it on,
+    in order: each request costs that much more, as over a network, while requests on other
+    connections overlap their waits as they would there."""
+
+    def __init__(self, upstream_port: int, delay_s: float) -> None:
+        self.upstream_port, self.delay_s = upstream_port, delay_s
+        self.port = _free_port()
+        self._loop = asyncio.new_event_loop()
+        self._thread = threading.Thread(target=self._loop.run_forever, daemon=True)
+
+    def __enter__(self) -> int:
+        self._thread.start()
+        asyncio.run_coroutine_threadsafe(self._listen(), self._loop).result(10)
+        return self.port
+
+    def __exit__(self, *exc: object) -> None:
+        self._loop.call_soon_threadsafe(self._loop.stop)
+        self._thread.join(10)
+
+    async def _listen(self) -> None:
+        self._server = await asyncio.start_server(self._connection, "127.0.0.1", self.port)
+
+    async def _connection(self, client_in: asyncio.StreamReader, client_out: asyncio.StreamWriter) -> None:
+        upstream_in, upstream_out = await asyncio.open_connection("127.0.0.1", self.upstream_port)
+        await asyncio.gather(
+            self._pump(client_in, upstream_out, self.delay_s), self._pump(upstream_in, client_out, 0.0)
+        )
+
+    async def _pump(self, source: asyncio.StreamReader, sink: asyncio.StreamWriter, delay_s: float) -> None:
+        queue: asyncio.Queue[tuple[float, bytes]] = asyncio.Queue()
+
+        async def deliver() -> None:
+            while True:
+                due, chunk = await queue.get()
+                if not chunk:
+                    break
+                await asyncio.sleep(max(0.0, due - time.monotonic()))
+                sink.write(chunk)
+                await sink.drain()
+            sink.close()
+
+        delivering = asyncio.ensure_future(deliver())
+        try:
+            while chunk := await source.read(65536):
+                queue.put_nowait((time.monotonic() + delay_s, chunk))
+        except ConnectionError:
+            pass
+        queue.put_nowait((0.0, b""))
+        with contextlib.suppress(ConnectionError):
+            await delivering
+
+
+def _delayed_run(delay_ms: int, *args: str) -> tuple[float, int]:
+    """A run against a fresh sandbox (a run leaves tasks behind, and a listing grows with them), through
+    a proxy adding ``delay_ms`` to every request (0: none); its wall time and request count."""
+    with _sandbox() as (base, config, env), tempfile.TemporaryDirectory() as folder:
+        upstream = int(base.rpartition(":")[2])
+        with contextlib.ExitStack() as stack:
+            port = stack.enter_context(DelayingProxy(upstream, delay_ms / 1000)) if delay_ms else upstream
+            target = Path(folder) / "target.toml"
+            target.write_text(config.read_text().replace(base, f"http://127.0.0.1:{port}"))
+            wall, code, output = _taskconform(
+                "run", "--config", str(target), "--report-dir", folder, *args, env=env
+            )
+        if code != 0:
+            raise SystemExit(f"a latency run did not conform (exit {code}):\n{output}")
+        return wall, _report(Path(folder))["tests"]["requests"]
+
+
+def measure_latency(profiles: list[str], sample_vendor: str) -> list[dict[str, Any]]:
+    """For each profile, concurrency and delay: the wall time, and its ratio to the run without delay."""
+    rows: list[dict[str, Any]] = []
+    for profile in profiles:
+        sample = ["--only", sample_vendor] if profile == "thorough" else []
+        for concurrency in (1, DEFAULT_CONCURRENCY):
+            args = ["--profile", profile, "--concurrency", str(concurrency), *sample]
+            loopback, requests = _delayed_run(0, *args)
+            for delay_ms in (30, 100):
+                wall, _ = _delayed_run(delay_ms, *args)
+                row = {
+                    "profile": profile + (f" ({sample_vendor} only)" if sample else ""),
+                    "delay_ms": delay_ms,
+                    "concurrency": concurrency,
+                    "requests": requests,
+                    "wall_s": round(wall, 1),
+                    "loopback_s": round(loopback, 1),
+                    "ratio": round(wall / loopback, 2),
+                    "all_sequential_s": round(loopback + requests * delay_ms / 1000, 1),
+                }
+                rows.append(row)
+                print(
+                    f"  {row['profile']} +{delay_ms} ms, --concurrency {concurrency}: {wall:.1f} s "
+                    f"({row['ratio']}x loopback {loopback:.1f} s; {requests} requests, one at a time "
+                    f"would take {row['all_sequential_s']} s)"
+                )
+    return rows
+
+
 def plot(rows: list[dict[str, Any]], slow: list[dict[str, Any]], path: Path) -> None:
     import matplotlib
 
@@ -454,8 +560,12 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--profiles", default="quick,standard,thorough")
     parser.add_argument(
-        "--skip", default="", help="parts to skip, comma-separated: profiles,floor,schemathesis,slow"
+        "--skip", default="", help="parts to skip, comma-separated: profiles,floor,schemathesis,slow,latency"
     )
+    parser.add_argument(
+        "--latency-profiles", default="quick", help="profiles of the latency rows (thorough: one vendor)"
+    )
+    parser.add_argument("--latency-sample-vendor", default="smartlead", help="the vendor thorough runs on")
     parser.add_argument(
         "--profile-run", action="store_true", help="also profile the quick suite (pyinstrument)"
     )
@@ -485,6 +595,12 @@ def main() -> int:
         results["quick_profile"] = profile_quick()
     print("4. the slow variation")
     results["slow"] = [] if "slow" in skip else measure_slow(args.repeat)
+    print("5. latency (a delaying proxy in front of the sandbox)")
+    results["latency"] = (
+        []
+        if "latency" in skip
+        else measure_latency(args.latency_profiles.split(","), args.latency_sample_vendor)
+    )
     (OUT / "latest.json").write_text(json.dumps(results, indent=2) + "\n")
     if results["profiles"] or results["slow"]:
         plot(results["profiles"], results["slow"], OUT / "latest.png")
