@@ -181,8 +181,11 @@ def _mutants(args: argparse.Namespace) -> int:
             file=sys.stderr,
         )
         return 2
-    if importlib.util.find_spec("cosmic_ray") is None:
-        print("taskconform: --mutants needs Cosmic Ray: pip install 'taskconform[mutation]'", file=sys.stderr)
+    if any(importlib.util.find_spec(module) is None for module in ("cosmic_ray", "time_machine")):
+        print(
+            "taskconform: --mutants needs Cosmic Ray and time-machine: pip install 'taskconform[mutation]'",
+            file=sys.stderr,
+        )
         return 2
     from .mutants import all_mutants
     from .mutation import run_mutants, sample

@@ -5,7 +5,7 @@ project's unit tests: in a forked child the sandbox is loaded with the mutant an
 --profile quick --only VENDOR --strict-examples`` runs against it, as the selftest runs every fault,
 with every clock on ``FIRST_DAY`` (survivors again on ``LEAP_DAY``).
 Exit 1 kills it (by the clauses that failed), exit 0 lets it survive; a run that does not finish (the
-mutated sandbox does not load, crashes or hangs) is its own category, apart from both.
+sandbox crashed, hung or did not start) and a mutant that does not load are categories of their own.
 
 A survivor is decided in ``contracts/mutants.yaml``, one of two ways:
 - ``equivalent``: it differs from the documents in nothing — it changes only what the catalogue lists as
@@ -31,6 +31,8 @@ from datetime import UTC, datetime
 from functools import cache
 from pathlib import Path
 from typing import Any
+
+import time_machine
 
 from . import mutants
 from .mutants import Mutant
@@ -118,8 +120,6 @@ def _judge(job: _Job, profile: str, run_dir: Path) -> int:
         in_process=True,
         no_shrink=True,
     )
-    import time_machine
-
     with time_machine.travel(job.on, tick=True):
         return run(options)
 
