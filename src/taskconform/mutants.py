@@ -126,8 +126,8 @@ def _enclosing(definitions: list[tuple[int, int, str]], line: int) -> str:
     return names[-1] if names else "<module>"
 
 
-def _positions(source: str) -> Iterator[tuple[str, int, int]]:
-    """(operator, occurrence, line) of every mutation Cosmic Ray can make in ``source``."""
+def _positions(source: str) -> Iterator[tuple[str, int, tuple[int, int]]]:
+    """(operator, occurrence, (line, column)) of every mutation Cosmic Ray can make in ``source``."""
     from cosmic_ray.ast import ast_nodes, get_ast
     from cosmic_ray.plugins import get_operator, operator_names
 
@@ -138,8 +138,8 @@ def _positions(source: str) -> Iterator[tuple[str, int, int]]:
             continue
         operator = operator_class()
         positions = (start for node in ast_nodes(module) for start, _ in operator.mutation_positions(node))
-        for occurrence, (line, column) in enumerate(positions):
-            yield name, occurrence, line * 10_000 + column
+        for occurrence, start in enumerate(positions):
+            yield name, occurrence, start
 
 
 def _changed_lines(original: str, mutated: str) -> tuple[str, str, str]:
@@ -177,8 +177,7 @@ def _generate(vendor: str) -> tuple[Mutant, ...]:
         tree = ast.parse(source)
         spans, definitions = _annotation_spans(tree), _definitions(tree)
         seen: Counter[str] = Counter()
-        for operator, occurrence, packed in _positions(source):
-            line_no, column = divmod(packed, 10_000)
+        for operator, occurrence, (line_no, column) in _positions(source):
             if any(start <= (line_no, column) < end for start, end in spans):
                 continue
             module = _relative(path)

@@ -38,8 +38,7 @@ from . import mutants
 from .mutants import Mutant
 from .reports.pages import render_page
 from .resources import contract_path, load_yaml
-from .runner import RunOptions, run
-from .selftest import in_forked_children
+from .selftest import in_forked_children, judged_run, run_result
 
 __all__ = ["DECISION_KINDS", "Decision", "load_decisions", "run_mutants", "sample"]
 
@@ -112,16 +111,8 @@ def _judge(job: _Job, profile: str, run_dir: Path) -> int:
         except Exception as exc:  # whatever the mutated module raises while it loads
             print(f"the mutated module does not load: {type(exc).__name__}: {exc}")
             return _DOES_NOT_LOAD
-    options = RunOptions(
-        only=job.vendors,
-        profile=profile,
-        report_dir=run_dir,
-        strict_examples=True,
-        in_process=True,
-        no_shrink=True,
-    )
     with time_machine.travel(job.on, tick=True):
-        return run(options)
+        return judged_run(profile, run_dir, only=job.vendors)
 
 
 def _judge_all(jobs: list[_Job], profile: str, workers: int, runs: Path) -> list[tuple[Path, int, float]]:
@@ -136,12 +127,8 @@ def _judge_all(jobs: list[_Job], profile: str, workers: int, runs: Path) -> list
 
 
 def _conforms(run_dir: Path, code: int) -> bool:
-    report = run_dir / "latest" / "report.json"
-    return (
-        code == 0
-        and report.exists()
-        and json.loads(report.read_text(encoding="utf-8"))["verdict"] == "conforms"
-    )
+    result = run_result(run_dir)
+    return code == 0 and result is not None and result.verdict == "conforms"
 
 
 def _judged_again_on_leap_day(
@@ -171,20 +158,17 @@ def _judged_again_on_leap_day(
 
 def _outcome(mutant: Mutant, run_dir: Path, code: int, duration: float) -> MutantOutcome:
     decision = load_decisions().get(mutant.description)
-    report_path = run_dir / "latest" / "report.json"
-    report = json.loads(report_path.read_text(encoding="utf-8")) if report_path.exists() else None
-    verdict = report["verdict"] if report else None
+    run = run_result(run_dir)
     if code == _DOES_NOT_LOAD:
         return MutantOutcome(mutant, "does-not-load", [], duration, _last_line(run_dir))
     if code == -signal.SIGALRM:
         return MutantOutcome(mutant, "did-not-finish", [], duration, f"no verdict within {TIMEOUT_S} s")
-    if report is None or (code, verdict) not in ((0, "conforms"), (1, "violations")):
-        reason = (report or {}).get("incomplete_reason") or _last_line(run_dir) or f"exit {code}"
+    if run is None or (code, run.verdict) not in ((0, "conforms"), (1, "violations")):
+        reason = (run.incomplete_reason if run else None) or _last_line(run_dir) or f"exit {code}"
         return MutantOutcome(mutant, "did-not-finish", [], duration, reason)
-    failing = sorted(c["id"] for v in report["vendors"] for c in v["clauses"] if c["verdict"] == "fail")
     if code == 1:
         result = "killed-but-listed" if decision else "killed"
-        return MutantOutcome(mutant, result, failing, duration, decision.kind if decision else "")
+        return MutantOutcome(mutant, result, run.failing_clauses, duration, decision.kind if decision else "")
     if decision is None:
         return MutantOutcome(mutant, "survived", [], duration, "")
     result = "equivalent" if decision.kind == "equivalent" else "not-killed"

@@ -37,7 +37,15 @@ from .runner import RunOptions, run
 from .sandbox.faults import ALL_VENDORS, check_names, load_faults, load_variations, variation_names
 from .vendors import VENDORS
 
-__all__ = ["Variant", "in_forked_children", "load_variants", "run_selftest"]
+__all__ = [
+    "RunResult",
+    "Variant",
+    "in_forked_children",
+    "judged_run",
+    "load_variants",
+    "run_result",
+    "run_selftest",
+]
 
 Job = TypeVar("Job")
 
@@ -125,14 +133,31 @@ def load_variants(
     return [replace(v, beside=beside, focused=focused) for v in variants if v.name not in beside]
 
 
-def _outcome(variant: Variant, run_dir: Path, exit_code: int, duration: float, log: str) -> Outcome:
+@dataclass(frozen=True)
+class RunResult:
+    """What a run's report.json says of it."""
+
+    verdict: str  # conforms | violations | incomplete
+    failing_clauses: list[str]
+    incomplete_reason: str | None
+
+
+def run_result(run_dir: Path) -> RunResult | None:
+    """The result of the run written under ``run_dir``; None if it wrote no report."""
     report_path = run_dir / "latest" / "report.json"
     if not report_path.exists():
-        return Outcome(variant, "incomplete", [], duration, exit_code, "no report written", log)
+        return None
     report = json.loads(report_path.read_text(encoding="utf-8"))
     failing = sorted(c["id"] for v in report["vendors"] for c in v["clauses"] if c["verdict"] == "fail")
+    return RunResult(report["verdict"], failing, report.get("incomplete_reason"))
+
+
+def _outcome(variant: Variant, run_dir: Path, exit_code: int, duration: float, log: str) -> Outcome:
+    result = run_result(run_dir)
+    if result is None:
+        return Outcome(variant, "incomplete", [], duration, exit_code, "no report written", log)
     return Outcome(
-        variant, report["verdict"], failing, duration, exit_code, report.get("incomplete_reason"), log
+        variant, result.verdict, result.failing_clauses, duration, exit_code, result.incomplete_reason, log
     )
 
 
@@ -175,15 +200,24 @@ def _preload() -> None:
             importlib.import_module(f"{__package__}.suite.{vendor_dir.name}.{test_module.stem}")
 
 
-def _judged_run(variant: Variant, profile: str, run_dir: Path) -> int:
-    """One run of the suite against ``variant`` of the sandbox, in this (forked) process."""
+def judged_run(
+    profile: str,
+    run_dir: Path,
+    *,
+    only: tuple[str, ...] = (),
+    clauses: tuple[str, ...] = (),
+    faults: tuple[str, ...] = (),
+    variations: tuple[str, ...] = (),
+) -> int:
+    """One selftest run of the suite against the bundled sandbox, in this (forked) process: strict about
+    examples (see above), and without shrinking — only whether a fault is caught counts."""
     options = RunOptions(
-        only=variant.vendors,
-        clauses=variant.clauses,
+        only=only,
+        clauses=clauses,
         profile=profile,
         report_dir=run_dir,
-        faults=variant.faults,
-        variations=variant.variations,
+        faults=faults,
+        variations=variations,
         strict_examples=True,
         in_process=True,
         no_shrink=True,
@@ -238,7 +272,13 @@ def _child(child: Callable[[Job, Path], int], job: Job, run_dir: Path) -> NoRetu
 def _run_forked(variants: list[Variant], profile: str, report_dir: Path, workers: int) -> list[Outcome]:
     run_dirs = [report_dir / "runs" / v.name for v in variants]
     ended = in_forked_children(
-        variants, lambda variant, run_dir: _judged_run(variant, profile, run_dir), run_dirs, profile, workers
+        variants,
+        lambda v, run_dir: judged_run(
+            profile, run_dir, only=v.vendors, clauses=v.clauses, faults=v.faults, variations=v.variations
+        ),
+        run_dirs,
+        profile,
+        workers,
     )
     return [
         _outcome(
