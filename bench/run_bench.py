@@ -37,6 +37,7 @@ import time
 from collections.abc import Callable, Iterator
 from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -45,7 +46,7 @@ import yaml
 
 from taskconform.profiles import PROFILES
 from taskconform.resources import spec_path
-from taskconform.run_options import RUN_OPTIONS
+from taskconform.run_options import DEFAULT_CONCURRENCY
 from taskconform.sandbox import DEFAULT_KEYS, SandboxOptions, create_app
 from taskconform.sandbox.faults import load_faults
 from taskconform.sandbox.registry import VENDORS as SANDBOX_VENDORS
@@ -53,7 +54,6 @@ from taskconform.sandbox.target_config import sandbox_key_env, sandbox_target_to
 from taskconform.vendors import VENDORS
 
 OUT = Path("reports/bench")
-DEFAULT_CONCURRENCY = next(option.default for option in RUN_OPTIONS if option.field == "concurrency")
 # Schemathesis failure codes -> the generic check that raises them (st explain --list).
 CHECK_OF_CODE = {
     "ST101": "not_a_server_error",
@@ -375,36 +375,87 @@ def measure_slow(repeat: int) -> list[dict[str, Any]]:
     return rows
 
 
+class _Turns:
+    """One connection's requests and answers, which take turns (HTTP/1.1): when each request arrived
+    and when its answer began, into ``intervals``."""
+
+    def __init__(self, intervals: list[tuple[float, float]]) -> None:
+        self.intervals = intervals
+        self.asked_at: float | None = None
+
+    def asked(self, now: float) -> None:
+        if self.asked_at is None:  # a request's later chunks change nothing
+            self.asked_at = now
+
+    def answered(self, now: float) -> None:
+        if self.asked_at is not None:
+            self.intervals.append((self.asked_at, now))
+            self.asked_at = None
+
+
+# The concurrency of the runs that measure the longest dependent chain: no limit a quick run reaches, so
+# only what depends on an earlier answer waits for it.
+UNLIMITED = 64
+
+
 class DelayingProxy:
     """A TCP proxy on loopback holding every chunk a client sends for ``delay_s`` before passing it on,
     in order: each request costs that much more, as over a network, while requests on other
-    connections overlap their waits as they would there."""
+    connections overlap their waits as they would there. It keeps when each request arrived and when
+    its answer began (``intervals``): the longest chain of requests one after another (``chain``)."""
 
     def __init__(self, upstream_port: int, delay_s: float) -> None:
         self.upstream_port, self.delay_s = upstream_port, delay_s
         self.port = _free_port()
+        self.intervals: list[tuple[float, float]] = []
         self._loop = asyncio.new_event_loop()
         self._thread = threading.Thread(target=self._loop.run_forever, daemon=True)
 
-    def __enter__(self) -> int:
+    def __enter__(self) -> DelayingProxy:
         self._thread.start()
         asyncio.run_coroutine_threadsafe(self._listen(), self._loop).result(10)
-        return self.port
+        return self
 
     def __exit__(self, *exc: object) -> None:
+        asyncio.run_coroutine_threadsafe(self._close(), self._loop).result(10)
         self._loop.call_soon_threadsafe(self._loop.stop)
         self._thread.join(10)
+        self._loop.close()
+
+    async def _close(self) -> None:
+        self._server.close()
+        others = [task for task in asyncio.all_tasks() if task is not asyncio.current_task()]
+        for task in others:
+            task.cancel()
+        await asyncio.gather(*others, return_exceptions=True)
+
+    def chain(self) -> int:
+        """The most requests of which each was sent after the one before it was answered: what no
+        concurrency overlaps (the classic greedy: the earliest answer first)."""
+        length, free_at = 0, float("-inf")
+        for start, end in sorted(self.intervals, key=lambda interval: interval[1]):
+            if start >= free_at:
+                length, free_at = length + 1, end
+        return length
 
     async def _listen(self) -> None:
         self._server = await asyncio.start_server(self._connection, "127.0.0.1", self.port)
 
     async def _connection(self, client_in: asyncio.StreamReader, client_out: asyncio.StreamWriter) -> None:
         upstream_in, upstream_out = await asyncio.open_connection("127.0.0.1", self.upstream_port)
+        turns = _Turns(self.intervals)
         await asyncio.gather(
-            self._pump(client_in, upstream_out, self.delay_s), self._pump(upstream_in, client_out, 0.0)
+            self._pump(client_in, upstream_out, self.delay_s, turns.asked),
+            self._pump(upstream_in, client_out, 0.0, turns.answered),
         )
 
-    async def _pump(self, source: asyncio.StreamReader, sink: asyncio.StreamWriter, delay_s: float) -> None:
+    async def _pump(
+        self,
+        source: asyncio.StreamReader,
+        sink: asyncio.StreamWriter,
+        delay_s: float,
+        seen: Callable[[float], None],
+    ) -> None:
         queue: asyncio.Queue[tuple[float, bytes]] = asyncio.Queue()
 
         async def deliver() -> None:
@@ -420,6 +471,7 @@ class DelayingProxy:
         delivering = asyncio.ensure_future(deliver())
         try:
             while chunk := await source.read(65536):
+                seen(time.monotonic())
                 queue.put_nowait((time.monotonic() + delay_s, chunk))
         except ConnectionError:
             pass
@@ -428,13 +480,21 @@ class DelayingProxy:
             await delivering
 
 
-def _delayed_run(delay_ms: int, *args: str) -> tuple[float, int]:
+@dataclass(frozen=True)
+class DelayedRun:
+    wall_s: float
+    requests: int
+    chain: int  # the longest chain of requests one after another (0: no proxy, no count)
+
+
+def _delayed_run(delay_ms: int, *args: str) -> DelayedRun:
     """A run against a fresh sandbox (a run leaves tasks behind, and a listing grows with them), through
-    a proxy adding ``delay_ms`` to every request (0: none); its wall time and request count."""
+    a proxy adding ``delay_ms`` to every request (0: none)."""
     with _sandbox() as (base, config, env), tempfile.TemporaryDirectory() as folder:
         upstream = int(base.rpartition(":")[2])
         with contextlib.ExitStack() as stack:
-            port = stack.enter_context(DelayingProxy(upstream, delay_ms / 1000)) if delay_ms else upstream
+            proxy = stack.enter_context(DelayingProxy(upstream, delay_ms / 1000)) if delay_ms else None
+            port = proxy.port if proxy else upstream
             target = Path(folder) / "target.toml"
             target.write_text(config.read_text().replace(base, f"http://127.0.0.1:{port}"))
             wall, code, output = _taskconform(
@@ -442,36 +502,87 @@ def _delayed_run(delay_ms: int, *args: str) -> tuple[float, int]:
             )
         if code != 0:
             raise SystemExit(f"a latency run did not conform (exit {code}):\n{output}")
-        return wall, _report(Path(folder))["tests"]["requests"]
+        return DelayedRun(wall, _report(Path(folder))["tests"]["requests"], proxy.chain() if proxy else 0)
 
 
 def measure_latency(profiles: list[str], sample_vendor: str) -> list[dict[str, Any]]:
-    """For each profile, concurrency and delay: the wall time, and its ratio to the run without delay."""
+    """For each profile, delay and concurrency: the wall time, its ratio to the same run without delay,
+    and the lower bound it is judged against: the longest dependent chain (the longest chain of
+    requests one after another in a run with no concurrency limit) times the delay."""
     rows: list[dict[str, Any]] = []
     for profile in profiles:
         sample = ["--only", sample_vendor] if profile == "thorough" else []
-        for concurrency in (1, DEFAULT_CONCURRENCY):
-            args = ["--profile", profile, "--concurrency", str(concurrency), *sample]
-            loopback, requests = _delayed_run(0, *args)
-            for delay_ms in (30, 100):
-                wall, _ = _delayed_run(delay_ms, *args)
+        name = profile + (f" ({sample_vendor} only)" if sample else "")
+        for delay_ms in (30, 100):
+            limit = _delayed_run(delay_ms, "--profile", profile, "--concurrency", str(UNLIMITED), *sample)
+            lower_bound = limit.chain * delay_ms / 1000
+            print(f"  {name} +{delay_ms} ms: longest dependent chain {limit.chain}, {lower_bound:.1f} s")
+            for concurrency in (1, DEFAULT_CONCURRENCY):
+                args = ["--profile", profile, "--concurrency", str(concurrency), *sample]
+                loopback, delayed = _delayed_run(0, *args), _delayed_run(delay_ms, *args)
                 row = {
-                    "profile": profile + (f" ({sample_vendor} only)" if sample else ""),
+                    "profile": name,
                     "delay_ms": delay_ms,
                     "concurrency": concurrency,
-                    "requests": requests,
-                    "wall_s": round(wall, 1),
-                    "loopback_s": round(loopback, 1),
-                    "ratio": round(wall / loopback, 2),
-                    "all_sequential_s": round(loopback + requests * delay_ms / 1000, 1),
+                    "requests": delayed.requests,
+                    "wall_s": round(delayed.wall_s, 1),
+                    "loopback_s": round(loopback.wall_s, 1),
+                    "ratio": round(delayed.wall_s / loopback.wall_s, 2),
+                    "chain": delayed.chain,
+                    "longest_dependent_chain": limit.chain,
+                    "lower_bound_s": round(lower_bound, 1),
+                    "waiting_s": round(delayed.wall_s - loopback.wall_s, 1),
                 }
                 rows.append(row)
                 print(
-                    f"  {row['profile']} +{delay_ms} ms, --concurrency {concurrency}: {wall:.1f} s "
-                    f"({row['ratio']}x loopback {loopback:.1f} s; {requests} requests, one at a time "
-                    f"would take {row['all_sequential_s']} s)"
+                    f"  {name} +{delay_ms} ms, --concurrency {concurrency}: {delayed.wall_s:.1f} s, "
+                    f"{row['ratio']}x loopback {loopback.wall_s:.1f} s; waited {row['waiting_s']} s for a "
+                    f"lower bound of {lower_bound:.1f} s ({delayed.chain} requests one after another; "
+                    f"{delayed.requests} in all)"
                 )
     return rows
+
+
+def _threads_or_asyncio_once(base: str, paths: list[str], concurrency: int) -> dict[str, float]:
+    """The same reads, ``concurrency`` at a time: threads over one pooled ``httpx.Client`` (what the
+    suite does), and asyncio over one ``httpx.AsyncClient``."""
+
+    def read(client: httpx.Client, path: str) -> None:
+        client.get(path).read()
+
+    with httpx.Client(base_url=base, timeout=30) as client, ThreadPoolExecutor(concurrency) as pool:
+        started = time.perf_counter()
+        list(pool.map(lambda path: read(client, path), paths))
+        threads = time.perf_counter() - started
+
+    async def read_all() -> float:
+        room = asyncio.Semaphore(concurrency)
+        async with httpx.AsyncClient(base_url=base, timeout=30) as client:
+
+            async def read(path: str) -> None:
+                async with room:
+                    await client.get(path)
+
+            started = time.perf_counter()
+            await asyncio.gather(*(read(path) for path in paths))
+            return time.perf_counter() - started
+
+    return {"threads_s": round(threads, 2), "asyncio_s": round(asyncio.run(read_all()), 2)}
+
+
+def measure_threads_or_asyncio(delay_ms: int = 30, requests: int = 800) -> dict[str, Any]:
+    """Threads or asyncio for overlapping the waits: ``requests`` reads of the sandbox's health route
+    through the delaying proxy, the default concurrency at a time, each way."""
+    with _sandbox() as (base, _, _), DelayingProxy(int(base.rpartition(":")[2]), delay_ms / 1000) as proxy:
+        figures = _threads_or_asyncio_once(
+            f"http://127.0.0.1:{proxy.port}", ["/healthz"] * requests, DEFAULT_CONCURRENCY
+        )
+    floor = requests / DEFAULT_CONCURRENCY * delay_ms / 1000
+    print(
+        f"  {requests} reads at +{delay_ms} ms, {DEFAULT_CONCURRENCY} at a time: threads "
+        f"{figures['threads_s']} s, asyncio {figures['asyncio_s']} s (the waits alone: {floor:.1f} s)"
+    )
+    return {"delay_ms": delay_ms, "requests": requests, "concurrency": DEFAULT_CONCURRENCY, **figures}
 
 
 def plot(rows: list[dict[str, Any]], slow: list[dict[str, Any]], path: Path) -> None:
@@ -596,6 +707,7 @@ def main() -> int:
     print("4. the slow variation")
     results["slow"] = [] if "slow" in skip else measure_slow(args.repeat)
     print("5. latency (a delaying proxy in front of the sandbox)")
+    results["threads_or_asyncio"] = {} if "latency" in skip else measure_threads_or_asyncio()
     results["latency"] = (
         []
         if "latency" in skip

@@ -9,7 +9,7 @@ from pathlib import Path
 
 from . import __version__
 from .profiles import PROFILES
-from .run_options import add_to_parser, run_option_values
+from .run_options import add_to_parser, run_option, run_option_values
 
 __all__ = ["main"]
 
@@ -30,6 +30,14 @@ def _parser() -> argparse.ArgumentParser:
     selftest.add_argument("--profile", choices=sorted(PROFILES), default="quick")
     selftest.add_argument("--workers", type=int, default=2, help="runs in parallel (default 2)")
     selftest.add_argument("--report-dir", type=Path, default=Path("reports") / "selftest")
+    concurrency = run_option("concurrency")
+    selftest.add_argument(
+        "--concurrency",
+        type=concurrency.type,
+        default=concurrency.default,
+        metavar=concurrency.metavar,
+        help=f"every run's --concurrency (default {concurrency.default}); the kill matrix is the same at any",
+    )
     selftest.add_argument(
         "--only",
         action="append",
@@ -169,6 +177,7 @@ def _selftest(args: argparse.Namespace) -> int:
         tuple(args.only),
         tuple(args.with_variation),
         focused=args.focused,
+        concurrency=args.concurrency,
     )
 
 

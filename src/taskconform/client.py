@@ -16,7 +16,8 @@ import ssl
 import threading
 import time
 from collections import Counter
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import UTC
 from enum import Enum
@@ -176,8 +177,10 @@ class ApiClient:
             follow_redirects=False,
             limits=httpx.Limits(keepalive_expiry=2.0),
         )
-        # The exchanges of the current test (the plugin clears it when a test starts): its evidence.
-        self.journal: list[Exchange] = []
+        # The exchanges of the current test (the plugin clears it when a test starts): its evidence. A
+        # test run ahead on a thread of its own keeps its own (``own_journal``).
+        self._journal: list[Exchange] = []
+        self._thread = threading.local()
         # Back-offs over the client's life (status -> how many) and the seconds they waited: the report
         # shows them, since a target that is often "not now" is worth knowing about though no violation.
         self.backoffs: Counter[int] = Counter()
@@ -189,6 +192,20 @@ class ApiClient:
         self.concurrency = concurrency or ConcurrencyLimit(1)
         # Several threads may send at once (the pooled connections are thread-safe): the counters are not.
         self._counting = threading.Lock()
+
+    @property
+    def journal(self) -> list[Exchange]:
+        own: list[Exchange] | None = getattr(self._thread, "journal", None)
+        return self._journal if own is None else own
+
+    @contextmanager
+    def own_journal(self) -> Iterator[list[Exchange]]:
+        """What this thread sends meanwhile goes to a journal of its own: a test run ahead of its turn."""
+        self._thread.journal = []
+        try:
+            yield self._thread.journal
+        finally:
+            self._thread.journal = None
 
     def close(self) -> None:
         self._http.close()
@@ -207,11 +224,13 @@ class ApiClient:
         headers: Mapping[str, str] | None = None,
         auth: AuthMode = AuthMode.VALID,
         key: str | None = None,
+        journal: bool = True,
     ) -> Exchange:
         """Send one request to ``base_url + path``; ``path`` is already URL-encoded.
 
         ``key`` replaces the client's own key for this request (another configured key role, e.g. a
-        key without write permission); it is only sent with ``AuthMode.VALID``.
+        key without write permission); it is only sent with ``AuthMode.VALID``. ``journal=False``: a
+        request sent ahead for a later test, whose journal takes it when that test judges it.
         """
         send_headers = dict(headers or {})
         send_params: dict[str, Any] = dict(params or {})
@@ -226,9 +245,9 @@ class ApiClient:
         request = self._http.build_request(
             method, self.url(path), params=send_params or None, headers=send_headers, content=body
         )
-        return self._send(request, body)
+        return self._send(request, body, journal)
 
-    def _send(self, request: httpx.Request, body: bytes | None) -> Exchange:
+    def _send(self, request: httpx.Request, body: bytes | None, journal: bool) -> Exchange:
         transport_failures = 0
         backoffs = 0
         while True:
@@ -262,7 +281,8 @@ class ApiClient:
                 RecordedResponse(response.status_code, dict(response.headers), response.content, elapsed_ms),
             )
             with self._counting:
-                self.journal.append(exchange)
+                if journal:
+                    self.journal.append(exchange)
                 self.answered += 1
             return exchange
 

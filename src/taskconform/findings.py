@@ -166,6 +166,14 @@ class Verification:
         more = len(expectations) - _NOTED_EXPECTATIONS
         return "; ".join(expectations[:_NOTED_EXPECTATIONS]) + (f"; and {more} more" if more > 0 else "")
 
+    def take_over(self, other: Verification) -> None:
+        """What a test run ahead of its turn (``ahead``) exercised, found and noted becomes this one's."""
+        self.exercised |= other.exercised
+        self.findings += other.findings
+        for noted in other.warnings:
+            if all(mine.clause != noted.clause for mine in self.warnings):
+                self.warnings.append(noted)
+
     def settle(self) -> None:
         """Raise what was found since the last settle; called at the end of every example."""
         if self.findings:

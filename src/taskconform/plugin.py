@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import json
 import os
-from collections.abc import Generator, Sequence
+from collections.abc import Callable, Generator, Sequence
 from dataclasses import replace
 from functools import cache
 from pathlib import Path
@@ -37,7 +37,7 @@ from .session import RunState
 from .target import Target, WorkerSlot
 from .vendors import VENDORS, vendor_sections
 
-__all__ = ["RUN_STATE"]
+__all__ = ["RUN_STATE", "undeclared_tests"]
 
 RUN_STATE = pytest.StashKey[RunState]()
 _RECORD_KEY = "taskconform"
@@ -57,6 +57,8 @@ def pytest_configure(config: pytest.Config) -> None:
     config.addinivalue_line("markers", "clause(*ids): the catalogue clauses a test checks")
     config.addinivalue_line("markers", "vendor(name): the vendor a test belongs to")
     config.addinivalue_line("markers", "hypothesis_seed(n): the seed a test's Hypothesis search runs under")
+    # pytest-xdist's own mark, registered here for runs without xdist.
+    config.addinivalue_line("markers", "xdist_group(name): tests one process runs together")
     path = config.getoption("--target-config")
     if not path:
         return
@@ -81,7 +83,13 @@ def pytest_configure(config: pytest.Config) -> None:
     profile.limit_shrinking()
     concurrency = int(config.getoption("--conformance-concurrency"))
     state = RunState(
-        target_config, profile, requested, frozenset(clauses), _worker_slot(config), concurrency=concurrency
+        target_config,
+        profile,
+        requested,
+        frozenset(clauses),
+        _worker_slot(config),
+        concurrency=concurrency,
+        whole_groups=not hasattr(config, "workerinput") or config.getoption("dist", None) == "loadgroup",
     )
     config.stash[RUN_STATE] = state
     if not hasattr(config, "workerinput") and not config.option.collectonly:
@@ -153,6 +161,10 @@ def pytest_ignore_collect(collection_path: Path, config: pytest.Config) -> bool 
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
     if RUN_STATE not in config.stash:
         return
+    if undeclared := undeclared_tests(items):
+        raise pytest.UsageError(
+            f"these tests declare no clause (@pytest.mark.clause): {', '.join(undeclared)}"
+        )
     state = config.stash[RUN_STATE]
     keep: list[pytest.Item] = []
     drop: list[pytest.Item] = []
@@ -165,6 +177,12 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
     if drop:
         config.hook.pytest_deselected(items=drop)
         items[:] = keep
+
+
+def undeclared_tests(items: Sequence[pytest.Item]) -> list[str]:
+    """A vendor's tests that declare no clause: the report is made of clauses, so such a test would
+    fail unseen and the gate pass."""
+    return [i.nodeid for i in items if i.get_closest_marker("vendor") and not i.get_closest_marker("clause")]
 
 
 def _checks_selected_clause(item: pytest.Item, selected: frozenset[str]) -> bool:
@@ -255,20 +273,31 @@ def _history(run_state: RunState, evidence: Sequence[Exchange]) -> list[Exchange
     return [write for _, target in run_state.open_targets() for write in target.earlier_writes(evidence)]
 
 
-@pytest.fixture
-def verify(run_state: RunState, request: pytest.FixtureRequest) -> Verification:
-    for _, target in run_state.open_targets():
-        target.start_test()
-    verification = Verification(
+def _verification(run_state: RunState, config: pytest.Config) -> Verification:
+    return Verification(
         run_state.redactor,
-        _warn_only(request.config, run_state),
+        _warn_only(config, run_state),
         journal=lambda: _journal(run_state),
         history=lambda evidence: _history(run_state, evidence),
         history_clauses=_clauses_of(run_state.selected, "replay_clauses"),
         answer_clauses=_clauses_of(run_state.selected, "answer_clauses"),
     )
+
+
+@pytest.fixture
+def verify(run_state: RunState, request: pytest.FixtureRequest) -> Verification:
+    for _, target in run_state.open_targets():
+        target.start_test()
+    verification = _verification(run_state, request.config)
     request.node.stash[_VERIFY] = verification
     return verification
+
+
+@pytest.fixture
+def verification_ahead(run_state: RunState, request: pytest.FixtureRequest) -> Callable[[], Verification]:
+    """Makes the verification of a later test run ahead of its turn (``ahead``): as ``verify`` would
+    make it, but leaving the current test's journal alone."""
+    return lambda: _verification(run_state, request.config)
 
 
 def _target(run_state: RunState, name: str, config: pytest.Config) -> Target:

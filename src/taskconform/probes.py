@@ -8,15 +8,19 @@ scheme word, the key spoilt on purpose) to prove that only the documented presen
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+import contextlib
+from collections.abc import Callable, Mapping, Sequence
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from typing import Any
 
 from .checks import body_strings
+from .errors import InfrastructureError, NotConfigured
+from .exchange import Exchange
 from .findings import Verification
 from .target import NO_BODY, Probe, Target
 
-__all__ = ["KeyProbe", "run_probe"]
+__all__ = ["KeyProbe", "SentAhead", "run_probe", "send_ahead"]
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -72,34 +76,121 @@ def _describe_message(probe: Probe) -> str:
     return ""
 
 
-def run_probe(target: Target, verify: Verification, probe: Probe) -> None:
-    for key in probe.needs:
+@dataclass(frozen=True)
+class _Request:
+    """A probe's request, its pool names filled in with this worker's records."""
+
+    operation: str
+    path_params: dict[str, Any]
+    record: Any  # the record its path addresses (None: none)
+    send: dict[str, Any]  # params, auth, key_option, headers and the body, as ``Target.send`` takes them
+
+
+def _request(target: Target, probe: Probe) -> _Request:
+    """Raises ``NotConfigured`` when the configuration lacks what the probe needs."""
+    for key in (*probe.needs, *filter(None, [probe.key_option])):
         target.option(key)
     writes = probe.operation != target.vendor.read_operation
     path_params = _fill(dict(probe.path_params), target, writes)
-    record = next(iter(path_params.values()), None)
-    # A record the target claims exists although it should not: the failure says so.
-    note = f" ({target.withheld[record]})" if record in target.withheld else ""
-    if probe.prepare is not None:
-        probe.prepare(target, verify, record)
-    snapshot = target.vendor.snapshot if probe.writes_nothing else None
-    before = snapshot(target, verify, record) if snapshot else None
-    body: dict[str, Any] = {}
+    send: dict[str, Any] = {
+        "params": _fill(dict(probe.params), target, writes),
+        "auth": probe.auth,
+        "key_option": probe.key_option,
+        "headers": _presented_headers(target, probe),
+    }
     if probe.json_body is not NO_BODY:
-        body["json_body"] = _fill(probe.json_body, target, writes)
+        send["json_body"] = _fill(probe.json_body, target, writes)
     elif probe.content is not None:
-        body["content"] = probe.content
-    headers = _presented_headers(target, probe)
-    params = _fill(dict(probe.params), target, writes)
-    exchange = target.call(
-        verify,
-        probe.operation,
-        path_params,
-        params=params,
-        auth=probe.auth,
-        key_option=probe.key_option,
-        headers=headers,
-        **body,
+        send["content"] = probe.content
+    return _Request(probe.operation, path_params, next(iter(path_params.values()), None), send)
+
+
+@dataclass(frozen=True)
+class SentAhead:
+    """A probe's request sent before its test, among the other probes of the batch (``send_ahead``).
+
+    ``states``: the probe's record before and after the whole batch, for a probe that must write
+    nothing; ``snapshots``: the two reads that showed them, judged by the first such probe's test.
+    """
+
+    exchange: Exchange
+    states: tuple[Any, Any] | None = None
+    snapshots: tuple[Exchange, Exchange] | None = None
+
+
+def send_ahead(target: Target, probes: Sequence[Probe]) -> dict[str, SentAhead]:
+    """Sends the probes' requests at once, up to the client's concurrency, for their tests to judge.
+
+    Probes do not depend on each other, but a probe that must write nothing reads its record before
+    and after: here once for the whole batch. Writes only ever add to a record's state, so a state
+    unchanged over the batch is unchanged over each probe in it; if it changed, a probe wrote where
+    it must not, and which one its own test finds out (each of that record's probes runs again in its
+    test, as at concurrency 1). A probe that prepares its record, that the configuration cannot
+    serve, or whose request failed, is left to its test as well.
+    """
+    requests: dict[str, _Request] = {}
+    for probe in probes:
+        if probe.prepare is None:
+            with contextlib.suppress(NotConfigured):
+                requests[probe.id] = _request(target, probe)
+    snapshot = target.vendor.snapshot
+    proven = {
+        probe.id: requests[probe.id].record
+        for probe in probes
+        if snapshot is not None and probe.writes_nothing and probe.id in requests
+    }
+    records = list(dict.fromkeys(proven.values()))
+    limit = target.client.concurrency
+
+    def send(operation: str, path_params: dict[str, Any], send: Mapping[str, Any]) -> Exchange | None:
+        with limit.slot():
+            try:
+                exchange = target.send(operation, path_params, journal=False, **send)
+            except InfrastructureError:  # the probe's own test meets it again and reports it
+                return None
+        target.note(operation, exchange, path_params)
+        return exchange
+
+    def read(record: Any) -> Exchange | None:
+        operation, params = (snapshot.operation, snapshot.params) if snapshot else ("", {})
+        return send(operation, target.record_path(record), {"params": params})
+
+    def read_state(exchange: Exchange) -> Any:
+        return snapshot.state(exchange) if snapshot else None
+
+    with ThreadPoolExecutor(max_workers=limit.ceiling, thread_name_prefix="probe") as pool:
+        before = dict(zip(records, pool.map(read, records), strict=True))
+        sending = pool.map(
+            lambda request: send(request.operation, request.path_params, request.send), requests.values()
+        )
+        answers = dict(zip(requests, sending, strict=True))
+        after = dict(zip(records, pool.map(read, records), strict=True))
+    reads = {
+        record: (first, last)
+        for record, first, last in zip(records, before.values(), after.values(), strict=True)
+        if first is not None and last is not None
+    }
+    states = {record: (read_state(first), read_state(last)) for record, (first, last) in reads.items()}
+    sent: dict[str, SentAhead] = {}
+    for probe_id, exchange in answers.items():
+        record = proven.get(probe_id)
+        if exchange is None:
+            continue
+        if probe_id not in proven:
+            sent[probe_id] = SentAhead(exchange)
+        elif record in states and states[record][0] == states[record][1]:
+            # The first probe of the record judges the two reads, as its test would have sent them.
+            sent[probe_id] = SentAhead(exchange, states[record], reads.pop(record, None))
+    return sent
+
+
+def run_probe(target: Target, verify: Verification, probe: Probe, sent: SentAhead | None = None) -> None:
+    """Sends the probe (or judges it, ``sent`` ahead) and checks its answer."""
+    request = _request(target, probe)
+    # A record the target claims exists although it should not: the failure says so.
+    note = f" ({target.withheld[request.record]})" if request.record in target.withheld else ""
+    exchange, states = (
+        _send(target, verify, probe, request) if sent is None else _adopt(target, verify, request, sent)
     )
     if probe.status is None:
         verify.exercised.add(probe.clause)
@@ -115,8 +206,32 @@ def run_probe(target: Target, verify: Verification, probe: Probe) -> None:
         holds, expected = probe.answer_check(target, exchange)
         actual = f"{exchange.status} {exchange.response.text[:300]}"
         verify.expect(probe.clause, holds, expected, actual, exchange)
-    if snapshot:
-        after = snapshot(target, verify, record)
+    if states is not None:
+        before, after = states
         verify.expect(
             probe.clause, before == after, "the record unchanged", f"{before!r} became {after!r}", exchange
         )
+
+
+def _send(
+    target: Target, verify: Verification, probe: Probe, request: _Request
+) -> tuple[Exchange, tuple[Any, Any] | None]:
+    if probe.prepare is not None:
+        probe.prepare(target, verify, request.record)
+    proves = probe.writes_nothing and target.vendor.snapshot is not None
+    before = target.snapshot(verify, request.record) if proves else None
+    exchange = target.call(verify, request.operation, request.path_params, **request.send)
+    return exchange, (before, target.snapshot(verify, request.record)) if proves else None
+
+
+def _adopt(
+    target: Target, verify: Verification, request: _Request, sent: SentAhead
+) -> tuple[Exchange, tuple[Any, Any] | None]:
+    read = target.vendor.snapshot
+    reads = sent.snapshots if read is not None else None
+    if reads and read:
+        target.adopt(verify, read.operation, reads[0], target.record_path(request.record))
+    target.adopt(verify, request.operation, sent.exchange, request.path_params)
+    if reads and read:
+        target.adopt(verify, read.operation, reads[1], target.record_path(request.record))
+    return sent.exchange, sent.states

@@ -22,6 +22,10 @@ class Profile:
     shrink_seconds: float
     # Shrinking finds the shortest failing example; selftest only needs to know a fault is caught.
     shrink: bool = True
+    # Independent explorations the stateful budget is split into, each on leads of its own where the
+    # configuration names enough: workers split them, and one worker runs them at once. The longer
+    # one runs, the more tasks its leads hold and the longer its walks of every page.
+    model_parts: int = 2
 
     def limit_shrinking(self) -> None:
         """Hypothesis documents the limit as the module constant to patch for another budget."""
@@ -69,5 +73,6 @@ PROFILES: dict[str, Profile] = {
         page_sizes=tuple(range(1, 21)),
         race_rounds=10,
         shrink_seconds=60,
+        model_parts=4,
     ),
 }

@@ -20,7 +20,16 @@ from .profiles import PROFILES
 if TYPE_CHECKING:
     import pytest
 
-__all__ = ["RUN_OPTIONS", "Option", "add_to_parser", "add_to_pytest", "pytest_args", "run_option_values"]
+__all__ = [
+    "DEFAULT_CONCURRENCY",
+    "RUN_OPTIONS",
+    "Option",
+    "add_to_parser",
+    "add_to_pytest",
+    "pytest_args",
+    "run_option",
+    "run_option_values",
+]
 
 Kind = Literal["value", "flag", "append", "toggle"]
 # A toggle (--cleanup / --no-cleanup, or neither) as the suite's pytest option spells it.
@@ -233,6 +242,14 @@ def add_to_parser(parser: argparse.ArgumentParser) -> None:
                 help=option.help,
                 dest=option.field,
             )
+
+
+def run_option(field: str) -> Option:
+    """One option of the table, for a command that takes it beside ``run``."""
+    return next(option for option in RUN_OPTIONS if option.field == field)
+
+
+DEFAULT_CONCURRENCY: int = run_option("concurrency").default
 
 
 def _at_least_one(flag: str, text: str) -> int:

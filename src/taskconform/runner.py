@@ -172,7 +172,9 @@ def _pytest_command(options: RunOptions, config_path: Path, vendors: tuple[str, 
         *pytest_args({**asdict(options), "only": vendors}),
     ]
     if options.workers > 1:
-        command += ["-p", "xdist.plugin", "-n", str(options.workers)]
+        # loadgroup: a worker that runs one test of an ``xdist_group`` runs them all (tests of a group
+        # send ahead for each other); the others are shared out as by the default distribution.
+        command += ["-p", "xdist.plugin", "-n", str(options.workers), "--dist", "loadgroup"]
     return command
 
 

@@ -33,6 +33,7 @@ from .near_miss import near_miss_searches, near_misses
 from .prefetch import drawn_once_for_every_run
 from .profiles import PROFILES
 from .reports.pages import render_page
+from .run_options import DEFAULT_CONCURRENCY
 from .runner import RunOptions, run
 from .sandbox.faults import ALL_VENDORS, check_names, load_faults, load_variations, variation_names
 from .vendors import VENDORS
@@ -161,7 +162,7 @@ def _outcome(variant: Variant, run_dir: Path, exit_code: int, duration: float, l
     )
 
 
-def _run_variant(variant: Variant, profile: str, report_dir: Path) -> Outcome:
+def _run_variant(variant: Variant, profile: str, report_dir: Path, concurrency: int) -> Outcome:
     """One ``taskconform run`` process per variant: the portable way."""
     run_dir = report_dir / "runs" / variant.name
     command = [
@@ -170,6 +171,8 @@ def _run_variant(variant: Variant, profile: str, report_dir: Path) -> Outcome:
         "taskconform",
         "run",
         "--no-shrink",
+        "--concurrency",
+        str(concurrency),
         "--profile",
         profile,
         "--report-dir",
@@ -208,10 +211,12 @@ def judged_run(
     clauses: tuple[str, ...] = (),
     faults: tuple[str, ...] = (),
     variations: tuple[str, ...] = (),
+    concurrency: int = DEFAULT_CONCURRENCY,
 ) -> int:
     """One selftest run of the suite against the bundled sandbox, in this (forked) process: strict about
     examples (see above), and without shrinking — only whether a fault is caught counts."""
     options = RunOptions(
+        concurrency=concurrency,
         only=only,
         clauses=clauses,
         profile=profile,
@@ -269,12 +274,20 @@ def _child(child: Callable[[Job, Path], int], job: Job, run_dir: Path) -> NoRetu
         os._exit(code)
 
 
-def _run_forked(variants: list[Variant], profile: str, report_dir: Path, workers: int) -> list[Outcome]:
+def _run_forked(
+    variants: list[Variant], profile: str, report_dir: Path, workers: int, concurrency: int
+) -> list[Outcome]:
     run_dirs = [report_dir / "runs" / v.name for v in variants]
     ended = in_forked_children(
         variants,
         lambda v, run_dir: judged_run(
-            profile, run_dir, only=v.vendors, clauses=v.clauses, faults=v.faults, variations=v.variations
+            profile,
+            run_dir,
+            only=v.vendors,
+            clauses=v.clauses,
+            faults=v.faults,
+            variations=v.variations,
+            concurrency=concurrency,
         ),
         run_dirs,
         profile,
@@ -360,6 +373,7 @@ def run_selftest(
     beside: tuple[str, ...] = (),
     *,
     focused: bool = False,
+    concurrency: int = DEFAULT_CONCURRENCY,
 ) -> int:
     try:
         variants = load_variants(only, beside, focused=focused)
@@ -368,11 +382,12 @@ def run_selftest(
         return 2
     started = time.perf_counter()
     if hasattr(os, "fork"):
-        outcomes = _run_forked(variants, profile, report_dir, workers)
+        outcomes = _run_forked(variants, profile, report_dir, workers, concurrency)
     else:
         with ThreadPoolExecutor(max_workers=workers) as pool:
-            outcomes = list(pool.map(lambda v: _run_variant(v, profile, report_dir), variants))
+            outcomes = list(pool.map(lambda v: _run_variant(v, profile, report_dir, concurrency), variants))
     summary = _summary(outcomes, time.perf_counter() - started, profile, workers, beside, focused)
+    summary["concurrency"] = concurrency  # the same kill matrix at every concurrency: which one this is
     report_dir.mkdir(parents=True, exist_ok=True)
     runs = [{**asdict(o), "variant": asdict(o.variant), "log": o.log[-2000:]} for o in outcomes]
     (report_dir / "selftest.json").write_text(json.dumps({"summary": summary, "runs": runs}, indent=2) + "\n")

@@ -8,12 +8,14 @@ from dataclasses import asdict, dataclass, field
 from typing import Any
 from urllib.parse import urlsplit
 
+from .ahead import RunningAhead
 from .client import ApiClient
 from .concurrency import ConcurrencyLimit
 from .config import TargetConfig
 from .errors import ConfigError, InfrastructureError
 from .findings import Verification
 from .prefetch import DrawnRequests, RequestDrawer
+from .probes import SentAhead
 from .profiles import Profile
 from .redaction import Redactor
 from .target import Target, WorkerSlot
@@ -49,6 +51,14 @@ class RunState:
     stopped: dict[str, str] = field(default_factory=dict)
     # Requests each client may have in flight where a test overlaps them (--concurrency).
     concurrency: int = 1
+    # Whether this process runs every test of an ``xdist_group`` it runs one of (always, but in a
+    # pytest-xdist worker of another distribution than loadgroup): tests of a group may send ahead
+    # the requests of the group's later tests.
+    whole_groups: bool = True
+    # Per vendor, probes sent ahead (``probes.send_ahead``) whose tests have not judged them yet.
+    probes_sent_ahead: dict[str, dict[str, SentAhead]] = field(default_factory=dict)
+    # Later tests of this process already running (``ahead``).
+    tests_ahead: RunningAhead = field(default_factory=RunningAhead)
 
     def __post_init__(self) -> None:
         self.redactor = Redactor(self.config.secret_values())

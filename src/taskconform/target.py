@@ -10,7 +10,10 @@ model of one lead is never disturbed by another worker's writes.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping, Sequence
+import threading
+from collections.abc import Callable, Iterator, Mapping, Sequence
+from concurrent.futures import ThreadPoolExecutor
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 from urllib.parse import quote
@@ -34,6 +37,8 @@ __all__ = [
     "NearMissRejection",
     "Pool",
     "Probe",
+    "Read",
+    "Snapshot",
     "Target",
     "Vendor",
     "WorkerSlot",
@@ -72,6 +77,25 @@ class Probe:
     needs: tuple[str, ...] = ()
     # Puts the record in a state where a wrongly accepted request would change it (e.g. an open task).
     prepare: Callable[[Target, Verification, Any], None] | None = None
+
+
+@dataclass(frozen=True)
+class Read:
+    """One of the requests ``Target.read_all`` sends: an operation, its path parameters, its query."""
+
+    operation_id: str
+    path_params: Mapping[str, Any]
+    params: Mapping[str, Any] | None = None
+
+
+@dataclass(frozen=True)
+class Snapshot:
+    """A cheap read of a record's state (the record in ``Vendor.record_param``), to prove a rejected
+    request wrote nothing: ``state`` is what of the answer any accepted write would change."""
+
+    operation: str
+    params: Mapping[str, Any]
+    state: Callable[[Exchange], Any]
 
 
 @dataclass(frozen=True)
@@ -124,8 +148,8 @@ class Vendor:
     # really is absent before anything is written to it. None where the API has no such read.
     read_operation: str | None = None
     record_param: str | None = None
-    # A cheap read of a record's state, to prove a rejected request wrote nothing (None: no read).
-    snapshot: Callable[[Target, Verification, Any], Any] | None = None
+    # How to prove a rejected request wrote nothing (None: the API has no such read).
+    snapshot: Snapshot | None = None
     # (record, task id) when an answer shows a task was created; None where tasks cannot be closed again.
     created_task: Callable[[str, Exchange, Mapping[str, Any]], tuple[Any, Any] | None] | None = None
     # Closes what the run created and left open; returns what it closed, per record. None: not possible.
@@ -180,8 +204,31 @@ class Target:
     # Every accepted write of the run, per record (``record_param``) it touched: they built the state a
     # later check on that record observes, so a finding's reproduction replays them first.
     accepted_writes: dict[Any, list[Exchange]] = field(default_factory=dict)
-    # id(exchange) -> (exchange, record) for the current test's exchanges (cleared with its journal).
-    touched: dict[int, tuple[Exchange, Any]] = field(default_factory=dict)
+    # id(exchange) -> (exchange, record) for the current test's exchanges (cleared with its journal);
+    # a test run ahead on a thread of its own keeps its own (``test_of_its_own``).
+    _touched: dict[int, tuple[Exchange, Any]] = field(default_factory=dict, init=False, repr=False)
+    _thread: threading.local = field(default_factory=threading.local, init=False, repr=False)
+
+    @property
+    def touched(self) -> dict[int, tuple[Exchange, Any]]:
+        own: dict[int, tuple[Exchange, Any]] | None = getattr(self._thread, "touched", None)
+        return self._touched if own is None else own
+
+    @contextmanager
+    def test_of_its_own(self) -> Iterator[tuple[list[Exchange], dict[int, tuple[Exchange, Any]]]]:
+        """This thread's exchanges meanwhile belong to a test of their own, run ahead of its turn: its
+        journal and the records it touched, which its test takes over (``take_over``)."""
+        with self.client.own_journal() as journal:
+            self._thread.touched = {}
+            try:
+                yield journal, self._thread.touched
+            finally:
+                self._thread.touched = None
+
+    def take_over(self, journal: Sequence[Exchange], touched: Mapping[int, tuple[Exchange, Any]]) -> None:
+        """The current test takes over the exchanges of a test run ahead for it."""
+        self.client.journal.extend(journal)
+        self.touched.update(touched)
 
     def option(self, name: str) -> Any:
         """A configured value; an optional key left out stops only the check that needs it."""
@@ -239,12 +286,76 @@ class Target:
         ``key_option`` names another configured key (a secret option of the section, such as a key
         without write permission) to send instead of the vendor's own.
         """
+        exchange = self.send(
+            operation_id, path_params, params=params, auth=auth, key_option=key_option, **body
+        )
+        self.receive(verify, operation_id, exchange, path_params)
+        return exchange
+
+    def send(
+        self,
+        operation_id: str,
+        path_params: Mapping[str, Any],
+        *,
+        params: Mapping[str, Any] | None = None,
+        auth: AuthMode = AuthMode.VALID,
+        key_option: str | None = None,
+        journal: bool = True,
+        **body: Any,
+    ) -> Exchange:
+        """Send one request to an operation, unjudged: ``call`` judges it at once, a request sent
+        ahead (``journal=False``) is judged by the test it belongs to (``adopt``)."""
         operation = self.operation(operation_id)
         path = operation.path.format(**{k: quote(str(v), safe="") for k, v in path_params.items()})
         key = None if key_option is None else self.secret(key_option)
-        exchange = self.client.request(operation.method, path, params=params, auth=auth, key=key, **body)
-        self.receive(verify, operation_id, exchange, path_params)
-        return exchange
+        return self.client.request(
+            operation.method, path, params=params, auth=auth, key=key, journal=journal, **body
+        )
+
+    def read_all(self, verify: Verification, reads: Sequence[Read]) -> Iterator[Exchange]:
+        """Reads that do not depend on each other, sent at once (up to the client's concurrency), each
+        judged when the caller takes it, in order: a caller that stops at an answer judges no later one.
+
+        At concurrency 1 each is sent when the caller takes it, as with ``call``.
+        """
+        limit = self.client.concurrency
+        if limit.ceiling == 1:
+            for read in reads:
+                yield self.call(verify, read.operation_id, read.path_params, params=read.params)
+            return
+
+        def send(read: Read) -> Exchange:
+            with limit.slot():
+                return self.send(read.operation_id, read.path_params, params=read.params, journal=False)
+
+        with ThreadPoolExecutor(max_workers=min(limit.ceiling, len(reads) or 1)) as pool:
+            answers = [pool.submit(send, read) for read in reads]
+        for read, answer in zip(reads, answers, strict=True):
+            exchange = answer.result()
+            self.client.journal.append(exchange)  # this thread's: the pool's threads have none
+            self.receive(verify, read.operation_id, exchange, read.path_params)
+            yield exchange
+
+    def adopt(
+        self, verify: Verification, operation_id: str, exchange: Exchange, path_params: Mapping[str, Any]
+    ) -> None:
+        """A request sent ahead for the current test, and noted when it was sent: the test's journal
+        takes it and its checks judge it."""
+        self.client.journal.append(exchange)
+        self._touch(exchange, path_params)
+        self._judge(verify, operation_id, exchange, path_params)
+
+    def snapshot(self, verify: Verification, record: Any) -> Any:
+        """The record's state as ``Vendor.snapshot`` reads it (the vendor must have one)."""
+        snapshot = self.vendor.snapshot
+        if snapshot is None:
+            raise TypeError(f"{self.vendor.name} has no read to prove a request wrote nothing")
+        exchange = self.call(verify, snapshot.operation, self.record_path(record), params=snapshot.params)
+        return snapshot.state(exchange)
+
+    def record_path(self, record: Any) -> dict[str, Any]:
+        """The path parameters that address one record."""
+        return {self.vendor.record_param: record} if self.vendor.record_param else {}
 
     def receive(
         self, verify: Verification, operation_id: str, exchange: Exchange, path_params: Mapping[str, Any]
@@ -252,21 +363,31 @@ class Target:
         """Every answer: judged by the checks mapped to its operation and by the generic security checks
         (every exchange of a test passes here: ``call`` and fuzzing's ``send`` both end in it), and
         noted if it created a task."""
+        self._judge(verify, operation_id, exchange, path_params)
+        self.note(operation_id, exchange, path_params)
+
+    def _judge(
+        self, verify: Verification, operation_id: str, exchange: Exchange, path_params: Mapping[str, Any]
+    ) -> None:
         carried = self.vendor.auth.carried(exchange.request)
         context = ResponseContext(self.operation(operation_id), exchange, path_params, carried)
         run_response_checks(verify, self.vendor.response_clauses.get(operation_id, {}), context)
         if self.checks_security:
             run_response_checks(verify, SECURITY_CLAUSES, context)
-        self.note(operation_id, exchange, path_params)
+
+    def _touch(self, exchange: Exchange, path_params: Mapping[str, Any]) -> Any:
+        """The record the exchange touched (None: none), kept for the current test's findings."""
+        record = path_params.get(self.vendor.record_param) if self.vendor.record_param else None
+        if record is not None:
+            self.touched[id(exchange)] = (exchange, record)
+        return record
 
     def note(self, operation_id: str, exchange: Exchange, path_params: Mapping[str, Any]) -> None:
         """What an answer did to the target, judged or not: the record it touched, an accepted write,
         a task it created (evidence of later tests, and the cleanup)."""
-        record = path_params.get(self.vendor.record_param) if self.vendor.record_param else None
-        if record is not None:
-            self.touched[id(exchange)] = (exchange, record)
-            if exchange.is_write and exchange.succeeded:
-                self.accepted_writes.setdefault(record, []).append(exchange)
+        record = self._touch(exchange, path_params)
+        if record is not None and exchange.is_write and exchange.succeeded:
+            self.accepted_writes.setdefault(record, []).append(exchange)
         if self.vendor.created_task is not None:
             created = self.vendor.created_task(operation_id, exchange, path_params)
             if created is not None:

@@ -1,6 +1,7 @@
 """Overlapping requests change how long a run waits, never what it finds: a fault that only the
-requests sent together (drawn requests, near-misses) catch is caught by the same clauses at every
-concurrency, and the report says which concurrency ran and how the target's "not now" lowered it."""
+requests sent together catch (drawn requests, near-misses, probes sent as one batch, pages read at
+once, the model's explorations run side by side) is caught by the same clauses at every concurrency,
+and the report says which concurrency ran and how the target's "not now" lowered it."""
 
 from __future__ import annotations
 
@@ -22,17 +23,36 @@ def _failing(report: dict) -> list[str]:
     return sorted(c["id"] for v in report["vendors"] for c in v["clauses"] if c["verdict"] == "fail")
 
 
-@pytest.mark.parametrize("fault", ["create-type-any-case", "sl-priority-trimmed"])
+@pytest.mark.parametrize(
+    "fault",
+    [
+        "create-type-any-case",  # a near-miss
+        "sl-priority-trimmed",  # a near-miss
+        "create-wrong-key-writes",  # a probe that must write nothing: the batch's record changes
+        "complete-oldest",  # the model's explorations, side by side on leads of their own
+        "list-page-overlap",  # pages of every size, read at once
+    ],
+)
 def test_a_fault_the_overlapped_requests_catch_is_caught_alike_at_every_concurrency(
     tmp_path: Path, fault: str
 ) -> None:
-    """Both faults are found among the near-misses, which are sent eight at a time by default."""
-    vendor = "superfone" if fault.startswith("create-") else "smartlead"
+    vendor = "smartlead" if fault.startswith("sl-") else "superfone"
     one_code, one = _run(tmp_path / "one", "--only", vendor, "--fault", fault, "--concurrency", "1")
     many_code, many = _run(tmp_path / "many", "--only", vendor, "--fault", fault)
     assert one_code == many_code == 1
     assert _failing(one) == _failing(many) != []
     assert (one["tests"]["concurrency"], many["tests"]["concurrency"]) == (1, 8)
+
+
+def test_a_fault_across_leads_is_caught_by_its_clause_at_every_concurrency(tmp_path: Path) -> None:
+    """A create that closes other leads' tasks reaches the leads of the exploration running beside
+    it too: what that one then sees depends on when, so beside the fault's own clause it may name
+    another (as with parallel workers); the fault's own clause is found either way."""
+    flags = ("--only", "superfone", "--fault", "autoclose-other-leads")
+    one_code, one = _run(tmp_path / "one", *flags, "--concurrency", "1")
+    many_code, many = _run(tmp_path / "many", *flags)
+    assert one_code == many_code == 1
+    assert "SF-CREATE-AUTOCLOSE" in _failing(one) and "SF-CREATE-AUTOCLOSE" in _failing(many)
 
 
 def test_a_target_that_says_not_now_lowers_the_concurrency_and_the_report_keeps_each_change(

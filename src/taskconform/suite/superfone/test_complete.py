@@ -10,7 +10,7 @@ import pytest
 from taskconform.checks import body_strings
 from taskconform.findings import Verification
 from taskconform.target import Target
-from taskconform.vendors.superfone.api import complete_task, create_task, list_tasks, snapshot
+from taskconform.vendors.superfone.api import complete_task, create_task, list_tasks
 from taskconform.vendors.superfone.model import LeadModel
 from taskconform.vendors.superfone.rules import (
     TaskRequest,
@@ -78,7 +78,7 @@ def test_complete_with_no_open_task_is_rejected_and_changes_nothing(
     open_tasks = sum(1 for status in _status_by_id(superfone, verify, lead).values() if status == "PENDING")
     for _ in range(open_tasks):
         complete_task(superfone, verify, lead)
-    before = snapshot(superfone, verify, lead)
+    before = superfone.snapshot(verify, lead)
     exchange = complete_task(superfone, verify, lead)
     verify.expect(
         "SF-COMPLETE-ERR-NO-OPEN-TASK",
@@ -87,7 +87,7 @@ def test_complete_with_no_open_task_is_rejected_and_changes_nothing(
         f"{exchange.status} {exchange.response.text[:200]}",
         exchange,
     )
-    after = snapshot(superfone, verify, lead)
+    after = superfone.snapshot(verify, lead)
     verify.expect(
         "SF-COMPLETE-ERR-NO-OPEN-TASK",
         before == after,

@@ -10,7 +10,7 @@ import pytest
 from taskconform.contract import parse_instant
 from taskconform.findings import Verification
 from taskconform.target import Target
-from taskconform.vendors.superfone.api import TASK_TYPES, create_task, snapshot
+from taskconform.vendors.superfone.api import TASK_TYPES, create_task
 from taskconform.vendors.superfone.rules import (
     TaskRequest,
     expect_created_task,
@@ -123,7 +123,7 @@ def test_notify_at_outside_its_window_is_rejected_and_creates_nothing(
     due = whole_seconds_from_now(timedelta(days=1))
     margin = timedelta(hours=1) + timedelta(seconds=superfone.settings.clock_tolerance_s)
     notify = whole_seconds_from_now(-margin) if where == "in-the-past" else due + margin
-    before = snapshot(superfone, verify, lead)
+    before = superfone.snapshot(verify, lead)
     exchange = create_task(superfone, verify, lead, TaskRequest("FOLLOW_UP_CALL", due, notify=notify).body())
     verify.expect(
         "SF-CREATE-NOTIFY-WINDOW",
@@ -132,7 +132,7 @@ def test_notify_at_outside_its_window_is_rejected_and_creates_nothing(
         exchange.status,
         exchange,
     )
-    after = snapshot(superfone, verify, lead)
+    after = superfone.snapshot(verify, lead)
     verify.expect(
         "SF-CREATE-NOTIFY-WINDOW", before == after, "no task created", f"{before!r} -> {after!r}", exchange
     )

@@ -12,7 +12,7 @@ from taskconform.exchange import Exchange
 from taskconform.findings import Verification
 from taskconform.session import RunState
 from taskconform.target import Target
-from taskconform.vendors.superfone.api import complete_task, create_task, list_page, list_tasks
+from taskconform.vendors.superfone.api import complete_task, create_task, list_page, list_pages, list_tasks
 from taskconform.vendors.superfone.listing import expect_listing, expect_sorted_by_creation_date
 from taskconform.vendors.superfone.model import LeadModel
 from taskconform.vendors.superfone.rules import (
@@ -109,8 +109,8 @@ def _walk_until_a_page_breaks(
     finding per page size: the later pages of a broken slicing only repeat it)."""
     pages = math.ceil(total / size)
     walked: list[Any] = []
-    for page in range(1, pages + 1):
-        exchange = list_page(superfone, verify, lead, page, size)
+    walk = list_pages(superfone, verify, [(lead, page, size) for page in range(1, pages + 1)])
+    for page, exchange in enumerate(walk, start=1):
         data = exchange.data()
         rows = data.get("rows") or []
         walked += [row.get("id") for row in rows]

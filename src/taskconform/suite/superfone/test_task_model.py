@@ -12,7 +12,10 @@ the report replays it.
 
 from __future__ import annotations
 
+import math
+from collections.abc import Callable
 from datetime import timedelta
+from functools import partial
 from typing import Any
 
 import pytest
@@ -22,9 +25,17 @@ from hypothesis.stateful import RuleBasedStateMachine, initialize, invariant, ru
 
 from taskconform.client import OutcomeUnknown
 from taskconform.findings import Verification
+from taskconform.profiles import PROFILES
 from taskconform.session import RunState
 from taskconform.target import Target
-from taskconform.vendors.superfone.api import TASK_TYPES, complete_task, create_task, list_page, list_tasks
+from taskconform.vendors.superfone.api import (
+    TASK_TYPES,
+    complete_task,
+    create_task,
+    list_page,
+    list_pages,
+    list_tasks,
+)
 from taskconform.vendors.superfone.listing import expect_listing, expect_page_arithmetic
 from taskconform.vendors.superfone.model import MODEL_CLAUSES, LeadModel
 from taskconform.vendors.superfone.rules import (
@@ -37,20 +48,19 @@ from taskconform.vendors.superfone.rules import (
 pytestmark = pytest.mark.vendor("superfone")
 
 MODEL_LEADS = 2
-PARTS = 2
 notes = st.none() | st.text(st.characters(codec="utf-8", exclude_categories=["Cs", "Cc"]), max_size=40)
 
 
 class SuperfoneTaskMachine(RuleBasedStateMachine):
     target: Target
     verify: Verification
+    leads: tuple[Any, ...]
     # Models that ended an example in agreement with the target, reused by the next example after a
     # cheap check: re-reading a long history before every example would make shrinking crawl.
     agreed: dict[Any, LeadModel]
 
     def __init__(self) -> None:
         super().__init__()
-        self.leads = self.target.pool("own")[:MODEL_LEADS]
         self.models: dict[Any, LeadModel] = {}
         self.last_action: str | None = None
         self.tolerance = timedelta(seconds=self.target.settings.clock_tolerance_s)
@@ -176,15 +186,15 @@ class SuperfoneTaskMachine(RuleBasedStateMachine):
         lead = self.leads[lead_index % len(self.leads)]
         model = self.models[lead]
         rows: list[dict[str, Any]] = []
-        page = 1
-        while True:
-            exchange = list_page(self.target, self.verify, lead, page, page_size)
+        pages = max(1, math.ceil(len(model.tasks) / page_size))
+        # The pages the model holds, read at once: the walk ends where a page shows nothing.
+        walk = list_pages(self.target, self.verify, [(lead, page, page_size) for page in range(1, pages + 1)])
+        for page, exchange in enumerate(walk, start=1):
             data = exchange.data()
             expect_page_arithmetic(self.verify, data, page, page_size, len(model.tasks), exchange)
             rows += data.get("rows") or []
-            if page * page_size >= len(model.tasks) or not data.get("rows"):
+            if not data.get("rows"):
                 break
-            page += 1
         expect_listing(self.verify, model, rows, self.journal, self.last_action)
 
     @invariant()
@@ -193,8 +203,8 @@ class SuperfoneTaskMachine(RuleBasedStateMachine):
             return
         if not self.models:
             return
-        for lead, model in self.models.items():
-            exchange = list_page(self.target, self.verify, lead, 1, 20)
+        first_pages = list_pages(self.target, self.verify, [(lead, 1, 20) for lead in self.models])
+        for (lead, model), exchange in zip(self.models.items(), first_pages, strict=True):
             data = exchange.data()
             self.verify.expect(
                 "SF-LIST-PAGINATION",
@@ -224,6 +234,15 @@ class SuperfoneTaskMachine(RuleBasedStateMachine):
         self.verify.settle()
 
 
+def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
+    """As many parts as the run's profile splits the model into, each with its own seed."""
+    if "part" in metafunc.fixturenames:
+        parts = PROFILES[metafunc.config.getoption("--conformance-profile")].model_parts
+        metafunc.parametrize(
+            "part", [pytest.param(part, marks=pytest.mark.hypothesis_seed(part)) for part in range(parts)]
+        )
+
+
 @pytest.mark.clause(
     *sorted(MODEL_CLAUSES),
     "SF-CREATE-NOTIFY-WINDOW",
@@ -232,18 +251,58 @@ class SuperfoneTaskMachine(RuleBasedStateMachine):
     "SF-CREATE-TYPE-ECHO",
     "SF-CREATE-DUE-DATE-INSTANT",
 )
-@pytest.mark.parametrize(
-    "part", [pytest.param(part, marks=pytest.mark.hypothesis_seed(part)) for part in range(PARTS)]
-)
 def test_tasks_over_time_follow_the_documented_model(
-    superfone: Target, verify: Verification, run_state: RunState, part: int
+    superfone: Target,
+    verify: Verification,
+    run_state: RunState,
+    part: int,
+    request: pytest.FixtureRequest,
+    verification_ahead: Callable[[], Verification],
 ) -> None:
-    """One of PARTS independent explorations (own seed, own share of the budget), so that parallel
-    workers split the longest check of the suite instead of one of them running it all."""
+    """One of the profile's independent explorations (own seed, own share of the budget, own leads
+    where the configuration names enough), so that parallel workers split the longest check of the
+    suite instead of one of them running it all; in a single process, with more than one request in
+    flight allowed, the first part to run starts the others on threads of their own (``ahead``)."""
+    if request.node.nodeid in run_state.tests_ahead:
+        run_state.tests_ahead.take_over(request.node.nodeid, superfone, verify)
+        return
+    if _can_run_parts_at_once(superfone, run_state):
+        for item in request.session.items:
+            if not isinstance(item, pytest.Function) or item.originalname != request.node.originalname:
+                continue
+            if item is not request.node:
+                ahead = verification_ahead()
+                explore = partial(
+                    _explore, superfone, ahead, run_state, int(str(item.callspec.params["part"]))
+                )
+                run_state.tests_ahead.start(item.nodeid, superfone, ahead, explore)
+    _explore(superfone, verify, run_state, part)
+
+
+def _model_leads(superfone: Target, run_state: RunState, part: int) -> tuple[Any, ...]:
+    """Each part's own leads where the configuration names enough, else the first ones for all."""
+    leads = superfone.pool("own")
+    if len(leads) < run_state.profile.model_parts * MODEL_LEADS:
+        return leads[:MODEL_LEADS]
+    return leads[part * MODEL_LEADS : (part + 1) * MODEL_LEADS]
+
+
+def _can_run_parts_at_once(superfone: Target, run_state: RunState) -> bool:
+    """This process runs every part (no other worker takes one), on leads of their own, and may
+    have several requests in flight."""
+    return (
+        run_state.slot.count == 1
+        and superfone.client.concurrency.ceiling > 1
+        and len(superfone.pool("own")) >= run_state.profile.model_parts * MODEL_LEADS
+    )
+
+
+def _explore(superfone: Target, verify: Verification, run_state: RunState, part: int) -> None:
     profile = run_state.profile
-    attributes = {"target": superfone, "verify": verify, "agreed": {}}
+    leads = _model_leads(superfone, run_state, part)
+    attributes = {"target": superfone, "verify": verify, "agreed": {}, "leads": leads}
     machine = seed(part)(type("Machine", (SuperfoneTaskMachine,), attributes))
-    examples = max(1, profile.stateful_examples // PARTS)
+    examples = max(1, profile.stateful_examples // profile.model_parts)
     run_state_machine_as_test(
         machine,
         settings=profile.hypothesis(max_examples=examples, stateful_step_count=profile.stateful_steps),

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from ...client import AuthScheme
 from ...target import NearMissRejection, Vendor
-from .api import POOLS, SECTION, cleanup, confine, created_task, snapshot
+from .api import POOLS, SECTION, SNAPSHOT, cleanup, confine, created_task
 from .checks import RESPONSE_CLAUSES
 from .model import MODEL_CLAUSES
 from .probes import PROBES
@@ -28,7 +28,7 @@ SUPERFONE = Vendor(
     record_param="lead_id",
     pools=POOLS,
     read_operation="listTasks",
-    snapshot=snapshot,
+    snapshot=SNAPSHOT,
     created_task=created_task,
     replay_judge=ModelJudge,
     replay_clauses=MODEL_CLAUSES,

@@ -3,14 +3,14 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from typing import TYPE_CHECKING, Any
 
 from ...config import FieldSpec, SectionSpec, assignee_table, env_var, id_list, optional_id_list
 from ...contract import parse_instant
 from ...exchange import Exchange
 from ...findings import Verification
-from ...target import Pool, Target
+from ...target import Pool, Read, Snapshot, Target
 
 if TYPE_CHECKING:
     from schemathesis import Case
@@ -20,6 +20,7 @@ __all__ = [
     "NON_REMINDER_TYPES",
     "POOLS",
     "SECTION",
+    "SNAPSHOT",
     "TASK_TYPES",
     "VALID_BODY",
     "cleanup",
@@ -29,8 +30,8 @@ __all__ = [
     "created_task",
     "ensure_open_task",
     "list_page",
+    "list_pages",
     "list_tasks",
-    "snapshot",
 ]
 
 TASK_TYPES = ("FOLLOW_UP_CALL", "FIRST_CALL", "CALLBACK_REQUEST", "SITE_VISIT", "REMINDER", "BOOKING")
@@ -92,6 +93,18 @@ def list_page(
     return target.call(verify, "listTasks", {"lead_id": lead}, params=params)
 
 
+def list_pages(
+    target: Target, verify: Verification, leads_pages: Sequence[tuple[Any, int, int]]
+) -> Iterator[Exchange]:
+    """Pages (lead, page, page size) read at once, each judged when the caller takes it
+    (``Target.read_all``): for reads between which nothing is written."""
+    reads = [
+        Read("listTasks", {"lead_id": lead}, {"page": page, "page_size": size})
+        for lead, page, size in leads_pages
+    ]
+    return target.read_all(verify, reads)
+
+
 def list_tasks(target: Target, verify: Verification, lead: Any, page_size: int = 20) -> list[dict[str, Any]]:
     """Every task of the lead, newest first, by walking all pages."""
     tasks: list[dict[str, Any]] = []
@@ -143,13 +156,16 @@ def cleanup(target: Target, verify: Verification, created: Mapping[Any, set[Any]
     return closed
 
 
-def snapshot(target: Target, verify: Verification, lead: Any) -> Any:
+def _newest_page(exchange: Exchange) -> Any:
     """The newest page and the total: any created or completed task changes one of them."""
-    data = list_page(target, verify, lead, 1, 20).data()
+    data = exchange.data()
     rows = [
         (row.get("id"), row.get("task_status")) for row in data.get("rows") or [] if isinstance(row, dict)
     ]
     return data.get("total_items"), rows
+
+
+SNAPSHOT = Snapshot("listTasks", {"page": 1, "page_size": 20}, _newest_page)
 
 
 def ensure_open_task(target: Target, verify: Verification, lead: Any) -> None:

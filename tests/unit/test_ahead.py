@@ -1,0 +1,179 @@
+"""Work sent ahead of its turn, to overlap waits on the target, is judged as if sent in turn: reads sent
+together are judged in order, a test run ahead keeps a journal of its own that its test takes over
+with its findings and its error, and probes sent as one batch prove "writes nothing" for each of them
+only where the batch left the record unchanged."""
+
+from __future__ import annotations
+
+import re
+import threading
+from dataclasses import replace
+from typing import Any
+
+import httpx
+import pytest
+
+from taskconform.ahead import RunningAhead
+from taskconform.client import ApiClient
+from taskconform.concurrency import ConcurrencyLimit
+from taskconform.config import RunSettings, VendorTarget
+from taskconform.exchange import Exchange
+from taskconform.findings import ContractViolation, Verification
+from taskconform.probes import send_ahead
+from taskconform.redaction import Redactor
+from taskconform.target import Read, Target, WorkerSlot
+from taskconform.vendors import VENDORS
+
+KEY = "sf-key-ahead-5d1c"
+LEADS = [1001, 1002]
+
+
+class FakeSuperfone:
+    """Tasks per lead; a create is refused (400) unless its body is valid, and ``wrongly_writes``
+    makes a refused create write anyway. ``together``: the most requests in flight at once; ``meet``:
+    reads wait until that many are in flight (a read sent alone would time out)."""
+
+    def __init__(self, wrongly_writes: bool = False, meet: int | None = None) -> None:
+        self.tasks: dict[int, int] = dict.fromkeys(LEADS, 0)
+        self.wrongly_writes = wrongly_writes
+        self.in_flight = 0
+        self.together = 0
+        self.lock = threading.Lock()
+        self.meet = threading.Barrier(meet, timeout=5) if meet else None
+
+    def __call__(self, request: httpx.Request) -> httpx.Response:
+        with self.lock:
+            self.in_flight += 1
+            self.together = max(self.together, self.in_flight)
+        try:
+            return self._answer(request)
+        finally:
+            with self.lock:
+                self.in_flight -= 1
+
+    def _answer(self, request: httpx.Request) -> httpx.Response:
+        lead = int(re.search(r"/lead/(\d+)/", request.url.path)[1])  # type: ignore[index]
+        if request.method == "GET":
+            if self.meet is not None:
+                self.meet.wait()
+            rows = [{"id": f"t{lead}-{n}", "task_status": "PENDING"} for n in range(self.tasks[lead])]
+            data = {"rows": rows[:20], "total_items": len(rows), "total_pages": 1, "current_page": 1}
+            return httpx.Response(200, json={"data": data, "message": "success"})
+        if request.headers.get("x-api-key") != KEY:
+            if self.wrongly_writes:
+                self.tasks[lead] += 1
+            return httpx.Response(401, json={"message": "UnAuthorized, Please Provide Valid API Key"})
+        return httpx.Response(400, json={"message": "Request body is empty"})
+
+
+def _target(server: Any, concurrency: int = 8) -> Target:
+    vendor = VENDORS["superfone"]
+    client = ApiClient(
+        "http://target.test",
+        vendor.auth,
+        KEY,
+        Redactor({KEY: "SF_KEY"}),
+        transport=httpx.MockTransport(server),
+        concurrency=ConcurrencyLimit(concurrency),
+    )
+    options = {
+        "api_key_env": "SF_KEY",
+        "lead_ids": LEADS,
+        "missing_lead_ids": [999],
+        "foreign_lead_ids": [2001],
+    }
+    config = VendorTarget("superfone", "http://target.test", options, {"SF_KEY": KEY})
+    return Target(vendor, config, client, RunSettings(), WorkerSlot())
+
+
+def _lead(exchange: Exchange) -> str:
+    return exchange.request.url.split("/lead/")[1].split("/")[0]
+
+
+def _first_pages() -> list[Read]:
+    return [Read("listTasks", {"lead_id": lead}, {"page": 1, "page_size": 20}) for lead in LEADS]
+
+
+def test_reads_sent_together_are_in_flight_at_once_and_judged_in_order() -> None:
+    server = FakeSuperfone(meet=2)
+    target = _target(server)
+    verify = Verification(target.client.redactor)
+    answers = list(target.read_all(verify, _first_pages()))
+    assert server.together == 2
+    assert [_lead(a) for a in answers] == ["1001", "1002"]
+    assert target.client.journal == answers
+    # The fake's pages lack documented fields: each answer was judged, in the order of the reads.
+    assert [f.exchanges[-1] for f in verify.findings if f.clause == "SF-LIST-RESPONSE-FIELDS"] == answers
+
+
+def test_at_concurrency_one_a_read_is_sent_only_when_taken() -> None:
+    server = FakeSuperfone()
+    target = _target(server, concurrency=1)
+    reads = target.read_all(Verification(target.client.redactor), _first_pages())
+    next(reads)
+    reads.close()
+    assert len(target.client.journal) == 1 and server.together == 1
+
+
+def test_a_test_run_ahead_keeps_its_own_journal_and_its_test_takes_it_over_with_its_findings() -> None:
+    target = _target(FakeSuperfone())
+    ahead = RunningAhead()
+    own = Verification(target.client.redactor)
+    started = threading.Event()
+    go_on = threading.Event()
+
+    def body() -> None:
+        target.call(own, "listTasks", {"lead_id": 1001})
+        started.set()
+        go_on.wait(5)
+        own.expect("SF-LIST-PAGINATION", False, "a broken page", "broken", *target.client.journal)
+        own.settle()
+
+    ahead.start("later", target, own, body)
+    started.wait(5)
+    meanwhile = target.call(Verification(target.client.redactor), "listTasks", {"lead_id": 1002})
+    go_on.set()
+    assert target.client.journal == [meanwhile]
+    target.start_test()
+    verify = Verification(target.client.redactor)
+    with pytest.raises(ContractViolation) as raised:
+        ahead.take_over("later", target, verify)
+    finding = next(f for f in raised.value.findings if f.clause == "SF-LIST-PAGINATION")
+    assert [_lead(e) for e in finding.exchanges] == ["1001"]
+    assert [_lead(e) for e in target.client.journal] == ["1001"]
+    assert "SF-LIST-PAGINATION" in verify.exercised
+    assert "later" not in ahead
+
+
+def _auth_probes() -> list[Any]:
+    probes = {probe.id: probe for probe in VENDORS["superfone"].probes}
+    return [probes["CREATE-missing-key"], probes["CREATE-wrong-key"], probes["LIST-page-size-20"]]
+
+
+def test_probes_sent_as_a_batch_prove_for_each_that_the_record_is_unchanged() -> None:
+    server = FakeSuperfone()
+    target = _target(server)
+    sent = send_ahead(target, _auth_probes())
+    assert set(sent) == {"CREATE-missing-key", "CREATE-wrong-key", "LIST-page-size-20"}
+    first, second = sent["CREATE-missing-key"], sent["CREATE-wrong-key"]
+    assert first.states == second.states == ((0, []), (0, []))
+    assert first.snapshots is not None and second.snapshots is None  # the first probe judges the reads
+    assert sent["LIST-page-size-20"].states is None
+    assert target.client.journal == []  # each probe's own test takes its exchanges
+
+
+def test_where_the_batch_changed_a_record_its_probes_are_left_to_their_own_tests() -> None:
+    target = _target(FakeSuperfone(wrongly_writes=True))
+    sent = send_ahead(target, _auth_probes())
+    assert set(sent) == {"LIST-page-size-20"}
+
+
+def test_a_probe_that_prepares_its_record_or_lacks_configuration_is_left_to_its_test() -> None:
+    probes = {probe.id: probe for probe in VENDORS["superfone"].probes}
+    prepared = probes["COMPLETE-missing-key"]
+    unconfigured = probes["CREATE-own-lead-other-account-key"]
+    assert prepared.prepare is not None and unconfigured.key_option is not None
+    target = _target(FakeSuperfone())
+    assert send_ahead(target, [prepared, unconfigured, replace(prepared, id="x", prepare=None)]).keys() == {
+        "x"
+    }
