@@ -169,13 +169,16 @@ class ApiClient:
         self.retry = retry or RetryPolicy()
         self._key = key
         # Idle connections are dropped after 2 s, before a typical server's keep-alive timeout (often 5 s):
-        # reusing a connection the server is closing would lose a write's answer.
+        # reusing a connection the server is closing would lose a write's answer. Never because more are
+        # idle than a bound: httpcore 1.0 counts every connection, not the idle ones, against that bound,
+        # and above it closes a connection another thread was just given (EBADF, "target unreachable",
+        # at a --concurrency above its default of 20).
         self._http = httpx.Client(
             timeout=timeout_s,
             verify=_tls_context(),
             transport=transport,
             follow_redirects=False,
-            limits=httpx.Limits(keepalive_expiry=2.0),
+            limits=httpx.Limits(max_keepalive_connections=None, keepalive_expiry=2.0),
         )
         # The exchanges of the current test (the plugin clears it when a test starts): its evidence. A
         # test run ahead on a thread of its own keeps its own (``own_journal``).
