@@ -130,3 +130,24 @@ def test_a_focused_selftest_narrows_fault_runs_to_their_own_clause_and_no_other_
         else:
             assert "--clause" not in flags, variant.name
     assert all("--clause" not in v.run_flags() for v in load_variants())
+
+
+def test_every_run_of_a_selftest_runs_at_its_concurrency(tmp_path: Path) -> None:
+    """``--concurrency 1`` reaches each run (the kill matrix is compared at 1 and at the default)."""
+    faults = ("create-wrong-key-writes", "list-page-overlap")
+    result = run_taskconform(
+        "selftest",
+        "--concurrency",
+        "1",
+        "--workers",
+        "2",
+        "--report-dir",
+        str(tmp_path),
+        *(arg for name in faults for arg in ("--only", name)),
+    )
+    assert result.code == 0, result.output
+    summary = json.loads((tmp_path / "selftest.json").read_text(encoding="utf-8"))["summary"]
+    assert summary["concurrency"] == 1 and summary["killed_by_own_clause"] == len(faults)
+    for name in ("correct", *faults):
+        report = json.loads((tmp_path / "runs" / name / "latest" / "report.json").read_text(encoding="utf-8"))
+        assert report["tests"]["concurrency"] == 1
