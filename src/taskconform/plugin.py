@@ -37,7 +37,7 @@ from .session import RunState
 from .target import Target, WorkerSlot
 from .vendors import VENDORS, vendor_sections
 
-__all__ = ["RUN_STATE", "undeclared_tests"]
+__all__ = ["RUN_STATE", "same_function_tests", "undeclared_tests"]
 
 RUN_STATE = pytest.StashKey[RunState]()
 _RECORD_KEY = "taskconform"
@@ -183,6 +183,16 @@ def undeclared_tests(items: Sequence[pytest.Item]) -> list[str]:
     """A vendor's tests that declare no clause: the report is made of clauses, so such a test would
     fail unseen and the gate pass."""
     return [i.nodeid for i in items if i.get_closest_marker("vendor") and not i.get_closest_marker("clause")]
+
+
+def same_function_tests(request: pytest.FixtureRequest) -> list[pytest.Function]:
+    """The tests of the requesting test's function this session runs, itself among them, in order:
+    the ones it may run ahead (as a batch of requests, or on threads of their own)."""
+    return [
+        item
+        for item in request.session.items
+        if isinstance(item, pytest.Function) and item.function is request.function
+    ]
 
 
 def _checks_selected_clause(item: pytest.Item, selected: frozenset[str]) -> bool:

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import contextlib
 from collections.abc import Callable, Mapping, Sequence
-from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from typing import Any
 
@@ -140,37 +139,25 @@ def send_ahead(target: Target, probes: Sequence[Probe]) -> dict[str, SentAhead]:
         if snapshot is not None and probe.writes_nothing and probe.id in requests
     }
     records = list(dict.fromkeys(proven.values()))
-    limit = target.client.concurrency
-
-    def send(operation: str, path_params: dict[str, Any], send: Mapping[str, Any]) -> Exchange | None:
-        with limit.slot():
-            try:
-                exchange = target.send(operation, path_params, journal=False, **send)
-            except InfrastructureError:  # the probe's own test meets it again and reports it
-                return None
-        target.note(operation, exchange, path_params)
-        return exchange
-
-    def read(record: Any) -> Exchange | None:
-        operation, params = (snapshot.operation, snapshot.params) if snapshot else ("", {})
-        return send(operation, target.record_path(record), {"params": params})
-
-    def read_state(exchange: Exchange) -> Any:
-        return snapshot.state(exchange) if snapshot else None
-
-    with ThreadPoolExecutor(max_workers=limit.ceiling, thread_name_prefix="probe") as pool:
-        before = dict(zip(records, pool.map(read, records), strict=True))
-        sending = pool.map(
-            lambda request: send(request.operation, request.path_params, request.send), requests.values()
-        )
-        answers = dict(zip(requests, sending, strict=True))
-        after = dict(zip(records, pool.map(read, records), strict=True))
+    state_reads = [
+        (snapshot.operation, target.record_path(record), {"params": snapshot.params})
+        for record in records
+        if snapshot is not None
+    ]
+    probe_requests = [(request.operation, request.path_params, request.send) for request in requests.values()]
+    before = _answers(target, state_reads)
+    answers = dict(zip(requests, _answers(target, probe_requests), strict=True))
+    after = _answers(target, state_reads)
     reads = {
         record: (first, last)
-        for record, first, last in zip(records, before.values(), after.values(), strict=True)
+        for record, first, last in zip(records, before, after, strict=True)
         if first is not None and last is not None
     }
-    states = {record: (read_state(first), read_state(last)) for record, (first, last) in reads.items()}
+    states = {
+        record: (snapshot.state(first), snapshot.state(last))
+        for record, (first, last) in reads.items()
+        if snapshot is not None
+    }
     sent: dict[str, SentAhead] = {}
     for probe_id, exchange in answers.items():
         record = proven.get(probe_id)
@@ -182,6 +169,21 @@ def send_ahead(target: Target, probes: Sequence[Probe]) -> dict[str, SentAhead]:
             # The first probe of the record judges the two reads, as its test would have sent them.
             sent[probe_id] = SentAhead(exchange, states[record], reads.pop(record, None))
     return sent
+
+
+def _answers(
+    target: Target, requests: Sequence[tuple[str, Mapping[str, Any], Mapping[str, Any]]]
+) -> list[Exchange | None]:
+    """Each request's answer, sent together with the others and noted (what it did to the target);
+    None where the target could not be reached: the probe's own test meets that again and reports it."""
+    answers: list[Exchange | None] = []
+    for (operation, path_params, _), answer in zip(requests, target.send_together(requests), strict=True):
+        if isinstance(answer.exception(), InfrastructureError):
+            answers.append(None)
+            continue
+        target.note(operation, answer.result(), path_params)
+        answers.append(answer.result())
+    return answers
 
 
 def run_probe(target: Target, verify: Verification, probe: Probe, sent: SentAhead | None = None) -> None:

@@ -30,7 +30,7 @@ from .errors import ConfigError, InfrastructureError, UsageError
 from .redaction import Redactor
 from .reports.markdown import render_summary
 from .reports.writer import new_run_id
-from .run_options import pytest_args
+from .run_options import DEFAULT_CONCURRENCY, pytest_args
 from .target import Target, WorkerSlot
 from .vendors import VENDORS, vendor_sections
 
@@ -53,7 +53,7 @@ class RunOptions:
     profile: str = "quick"
     report_dir: Path = Path("reports")
     workers: int = 1
-    concurrency: int = 8
+    concurrency: int = DEFAULT_CONCURRENCY
     run_id: str | None = None
     allow_production_writes: bool = False
     cleanup: bool | None = None  # None: on unless every target is on loopback

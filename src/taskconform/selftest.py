@@ -312,6 +312,7 @@ def _summary(
     workers: int,
     beside: tuple[str, ...],
     focused: bool,
+    concurrency: int,
 ) -> dict[str, Any]:
     faults = [o for o in outcomes if o.variant.kind == "fault"]
     killed = [o for o in faults if o.result in ("killed", "killed-by-other-clause")]
@@ -319,6 +320,8 @@ def _summary(
     return {
         "profile": profile,
         "workers": workers,
+        # The kill matrix is the same at every concurrency: which one this is.
+        "concurrency": concurrency,
         "with_variations": list(beside),
         "focused": focused,
         "total_s": round(total_s, 1),
@@ -386,8 +389,9 @@ def run_selftest(
     else:
         with ThreadPoolExecutor(max_workers=workers) as pool:
             outcomes = list(pool.map(lambda v: _run_variant(v, profile, report_dir, concurrency), variants))
-    summary = _summary(outcomes, time.perf_counter() - started, profile, workers, beside, focused)
-    summary["concurrency"] = concurrency  # the same kill matrix at every concurrency: which one this is
+    summary = _summary(
+        outcomes, time.perf_counter() - started, profile, workers, beside, focused, concurrency
+    )
     report_dir.mkdir(parents=True, exist_ok=True)
     runs = [{**asdict(o), "variant": asdict(o.variant), "log": o.log[-2000:]} for o in outcomes]
     (report_dir / "selftest.json").write_text(json.dumps({"summary": summary, "runs": runs}, indent=2) + "\n")

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import threading
 from collections.abc import Callable, Iterator, Mapping, Sequence
-from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures import Future, ThreadPoolExecutor
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
@@ -318,23 +318,31 @@ class Target:
 
         At concurrency 1 each is sent when the caller takes it, as with ``call``.
         """
-        limit = self.client.concurrency
-        if limit.ceiling == 1:
+        if self.client.concurrency.ceiling == 1:
             for read in reads:
                 yield self.call(verify, read.operation_id, read.path_params, params=read.params)
             return
-
-        def send(read: Read) -> Exchange:
-            with limit.slot():
-                return self.send(read.operation_id, read.path_params, params=read.params, journal=False)
-
-        with ThreadPoolExecutor(max_workers=min(limit.ceiling, len(reads) or 1)) as pool:
-            answers = [pool.submit(send, read) for read in reads]
+        answers = self.send_together([(r.operation_id, r.path_params, {"params": r.params}) for r in reads])
         for read, answer in zip(reads, answers, strict=True):
             exchange = answer.result()
             self.client.journal.append(exchange)  # this thread's: the pool's threads have none
             self.receive(verify, read.operation_id, exchange, read.path_params)
             yield exchange
+
+    def send_together(
+        self, requests: Sequence[tuple[str, Mapping[str, Any], Mapping[str, Any]]]
+    ) -> list[Future[Exchange]]:
+        """Requests (operation, path parameters, what else ``send`` takes) that do not depend on each
+        other, sent at once, up to the client's concurrency, and left out of the journal: each one's
+        answer, or what sending it raised, once all are answered, for the caller to journal and judge."""
+        limit = self.client.concurrency
+
+        def send(operation_id: str, path_params: Mapping[str, Any], options: Mapping[str, Any]) -> Exchange:
+            with limit.slot():
+                return self.send(operation_id, path_params, journal=False, **options)
+
+        with ThreadPoolExecutor(max_workers=min(limit.ceiling, len(requests) or 1)) as pool:
+            return [pool.submit(send, *request) for request in requests]
 
     def adopt(
         self, verify: Verification, operation_id: str, exchange: Exchange, path_params: Mapping[str, Any]

@@ -12,6 +12,7 @@ import pytest
 
 from taskconform.findings import Verification
 from taskconform.near_miss import rejection_probes
+from taskconform.plugin import same_function_tests
 from taskconform.probes import SentAhead, run_probe, send_ahead
 from taskconform.session import RunState
 from taskconform.target import Probe, Target
@@ -49,10 +50,8 @@ def _sent_ahead(
         overlaps = target.client.concurrency.ceiling > 1 and run_state.whole_groups
         mine = [
             item.callspec.params
-            for item in request.session.items
-            if isinstance(item, pytest.Function)
-            and item.originalname == test_documented_error_answer.__name__
-            and item.callspec.params["vendor_name"] == vendor
+            for item in same_function_tests(request)
+            if item.callspec.params["vendor_name"] == vendor
         ]
         batch = [params["probe"] for params in mine if isinstance(params["probe"], Probe)]
         run_state.probes_sent_ahead[vendor] = send_ahead(target, batch) if overlaps else {}

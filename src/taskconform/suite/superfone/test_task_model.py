@@ -25,6 +25,7 @@ from hypothesis.stateful import RuleBasedStateMachine, initialize, invariant, ru
 
 from taskconform.client import OutcomeUnknown
 from taskconform.findings import Verification
+from taskconform.plugin import same_function_tests
 from taskconform.profiles import PROFILES
 from taskconform.session import RunState
 from taskconform.target import Target
@@ -267,9 +268,7 @@ def test_tasks_over_time_follow_the_documented_model(
         run_state.tests_ahead.take_over(request.node.nodeid, superfone, verify)
         return
     if _can_run_parts_at_once(superfone, run_state):
-        for item in request.session.items:
-            if not isinstance(item, pytest.Function) or item.originalname != request.node.originalname:
-                continue
+        for item in same_function_tests(request):
             if item is not request.node:
                 ahead = verification_ahead()
                 explore = partial(
