@@ -181,7 +181,7 @@ class ApiClient:
             limits=httpx.Limits(max_keepalive_connections=None, keepalive_expiry=2.0),
         )
         # The exchanges of the current test (the plugin clears it when a test starts): its evidence. A
-        # test run ahead on a thread of its own keeps its own (``own_journal``).
+        # test in a lane keeps its own (``own_journal``).
         self._journal: list[Exchange] = []
         self._thread = threading.local()
         # Back-offs over the client's life (status -> how many) and the seconds they waited: the report
@@ -190,8 +190,8 @@ class ApiClient:
         self.backoff_wait_s = 0.0
         self.answered = 0  # answers received over the client's life, for throughput figures
         # How many requests work that overlaps them may have in flight (--concurrency); every answer
-        # tells it whether the target said "not now". Tests that send one request at a time, and the
-        # race tests, which overlap a few on purpose, do not wait for it.
+        # tells it whether the target said "not now". A test that sends one request at a time takes a
+        # slot only beside other lanes; the race tests, which overlap a few on purpose, never wait.
         self.concurrency = concurrency or ConcurrencyLimit(1)
         # Several threads may send at once (the pooled connections are thread-safe): the counters are not.
         self._counting = threading.Lock()
@@ -202,13 +202,19 @@ class ApiClient:
         return self._journal if own is None else own
 
     @contextmanager
-    def own_journal(self) -> Iterator[list[Exchange]]:
-        """What this thread sends meanwhile goes to a journal of its own: a test run ahead of its turn."""
-        self._thread.journal = []
+    def own_journal(
+        self, journal: list[Exchange] | None = None, *, in_a_slot: bool = False
+    ) -> Iterator[list[Exchange]]:
+        """What this thread sends meanwhile goes to a journal of its own (``journal``: one another
+        thread of the same test keeps): a test in a lane, beside other lanes (``lanes``). ``in_a_slot``:
+        each of its requests also takes a slot of the concurrency limit, which the lanes share."""
+        self._thread.journal = [] if journal is None else journal
+        self._thread.in_a_slot = in_a_slot
         try:
             yield self._thread.journal
         finally:
             self._thread.journal = None
+            self._thread.in_a_slot = False
 
     def close(self) -> None:
         self._http.close()
@@ -251,6 +257,12 @@ class ApiClient:
         return self._send(request, body, journal)
 
     def _send(self, request: httpx.Request, body: bytes | None, journal: bool) -> Exchange:
+        if getattr(self._thread, "in_a_slot", False):
+            with self.concurrency.slot():
+                return self._send_now(request, body, journal)
+        return self._send_now(request, body, journal)
+
+    def _send_now(self, request: httpx.Request, body: bytes | None, journal: bool) -> Exchange:
         transport_failures = 0
         backoffs = 0
         while True:

@@ -167,7 +167,7 @@ class Verification:
         return "; ".join(expectations[:_NOTED_EXPECTATIONS]) + (f"; and {more} more" if more > 0 else "")
 
     def take_over(self, other: Verification) -> None:
-        """What a test run ahead of its turn (``ahead``) exercised, found and noted becomes this one's."""
+        """What a test's lane (``lanes``) exercised, found and noted for it becomes this one's."""
         self.exercised |= other.exercised
         self.findings += other.findings
         for noted in other.warnings:

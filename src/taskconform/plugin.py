@@ -9,11 +9,12 @@ writes the reports once, at the end.
 
 from __future__ import annotations
 
+import inspect
 import json
 import os
-from collections.abc import Callable, Generator, Sequence
+from collections.abc import Callable, Generator, Mapping, Sequence
 from dataclasses import replace
-from functools import cache
+from functools import cache, partial
 from pathlib import Path
 from typing import Any
 
@@ -28,6 +29,7 @@ from .errors import ConfigError, InfrastructureError, NotConfigured
 from .exchange import Exchange
 from .findings import ContractViolation, Verification
 from .fuzzing import searches
+from .lanes import Lanes, LaneTest, lane_count
 from .prefetch import RequestDrawer, can_draw_ahead
 from .profiles import PROFILES
 from .reports.records import RunInfo, TestRecord, VendorInfo
@@ -37,7 +39,7 @@ from .session import RunState
 from .target import Target, WorkerSlot
 from .vendors import VENDORS, vendor_sections
 
-__all__ = ["RUN_STATE", "same_function_tests", "undeclared_tests"]
+__all__ = ["RUN_STATE", "undeclared_tests"]
 
 RUN_STATE = pytest.StashKey[RunState]()
 _RECORD_KEY = "taskconform"
@@ -89,6 +91,7 @@ def pytest_configure(config: pytest.Config) -> None:
         frozenset(clauses),
         _worker_slot(config),
         concurrency=concurrency,
+        security_checks=not config.getoption("--conformance-no-security-checks"),
         whole_groups=not hasattr(config, "workerinput") or config.getoption("dist", None) == "loadgroup",
     )
     config.stash[RUN_STATE] = state
@@ -127,6 +130,8 @@ def pytest_configure(config: pytest.Config) -> None:
         config.pluginmanager.register(_ReportingPlugin(collector, state, enabled), "taskconform-reporting")
     if _xdist_controller(config):
         _drawer(config, tests_here=False)
+    elif not hasattr(config, "workerinput") and not config.option.collectonly:
+        config.pluginmanager.register(_LanesPlugin(state), "taskconform-lanes")
 
 
 def _worker_slot(config: pytest.Config) -> WorkerSlot:
@@ -185,16 +190,6 @@ def undeclared_tests(items: Sequence[pytest.Item]) -> list[str]:
     return [i.nodeid for i in items if i.get_closest_marker("vendor") and not i.get_closest_marker("clause")]
 
 
-def same_function_tests(request: pytest.FixtureRequest) -> list[pytest.Function]:
-    """The tests of the requesting test's function this session runs, itself among them, in order:
-    the ones it may run ahead (as a batch of requests, or on threads of their own)."""
-    return [
-        item
-        for item in request.session.items
-        if isinstance(item, pytest.Function) and item.function is request.function
-    ]
-
-
 def _checks_selected_clause(item: pytest.Item, selected: frozenset[str]) -> bool:
     """A test checks the clauses it declares, and those its vendor checks on every answer."""
     declared = item.get_closest_marker("clause")
@@ -214,6 +209,10 @@ def pytest_collection_finish(session: pytest.Session) -> None:
             if marker is not None and item.get_closest_marker("clause") is not None:
                 collected[marker.args[0]] = collected.get(marker.args[0], 0) + 1
         config.stash[_COLLECTED] = collected
+        state = config.stash[RUN_STATE]
+        for item in session.items:
+            if isinstance(item, pytest.Function):
+                state.collected.setdefault(item.function, []).append(_params(item))
     if not hasattr(config, "workerinput") and not _xdist_controller(config):
         drawer = _drawer(config, tests_here=True)
         if drawer is not None:
@@ -303,30 +302,20 @@ def verify(run_state: RunState, request: pytest.FixtureRequest) -> Verification:
     return verification
 
 
-@pytest.fixture
-def verification_ahead(run_state: RunState, request: pytest.FixtureRequest) -> Callable[[], Verification]:
-    """Makes the verification of a later test run ahead of its turn (``ahead``): as ``verify`` would
-    make it, but leaving the current test's journal alone."""
-    return lambda: _verification(run_state, request.config)
-
-
-def _target(run_state: RunState, name: str, config: pytest.Config) -> Target:
-    """A vendor whose configuration turned out unusable stops; the other vendors go on. Its answers pass
-    the generic security checks unless the run turned them off."""
+def _target(run_state: RunState, name: str) -> Target:
+    """A vendor whose configuration turned out unusable stops; the other vendors go on."""
     if name in run_state.stopped:
         pytest.skip(f"vendor stopped: {run_state.stopped[name]}")
     try:
-        target = run_state.target(name)
+        return run_state.target(name)
     except ConfigError as exc:
         run_state.stopped[name] = f"configuration error: {exc}"
         raise
-    target.checks_security = not config.getoption("--conformance-no-security-checks")
-    return target
 
 
 @pytest.fixture
-def target(run_state: RunState, vendor_name: str, request: pytest.FixtureRequest) -> Target:
-    return _target(run_state, vendor_name, request.config)
+def target(run_state: RunState, vendor_name: str) -> Target:
+    return _target(run_state, vendor_name)
 
 
 @pytest.hookimpl(wrapper=True)
@@ -340,6 +329,92 @@ def pytest_pyfunc_call(pyfuncitem: pytest.Function) -> Generator[None, object, o
     if verification is not None:
         verification.settle()
     return result
+
+
+def _params(item: pytest.Function) -> dict[str, Any]:
+    return dict(item.callspec.params) if hasattr(item, "callspec") else {}
+
+
+class _LanesPlugin:
+    """A single process runs its tests in lanes side by side (``lanes``) where it may: more than one
+    request in flight, every vendor open with enough records for two lanes, and every test's arguments
+    known without pytest's fixture setup. Otherwise one at a time, in turn."""
+
+    def __init__(self, state: RunState) -> None:
+        self.state = state
+
+    @pytest.hookimpl(tryfirst=True)
+    def pytest_runtestloop(self, session: pytest.Session) -> None:
+        self.state.lanes = _lanes(session, self.state)
+        if self.state.lanes is not None:
+            self.state.lanes.start()
+
+    @pytest.hookimpl(tryfirst=True)
+    def pytest_pyfunc_call(self, pyfuncitem: pytest.Function) -> bool | None:
+        lanes = self.state.lanes
+        if lanes is None or pyfuncitem.nodeid not in lanes:
+            return None
+        lanes.take_over(pyfuncitem.nodeid, pyfuncitem.stash.get(_VERIFY, None))
+        return True
+
+
+def _lanes(session: pytest.Session, state: RunState) -> Lanes | None:
+    if state.concurrency == 1 or not session.items:
+        return None
+    if session.testsfailed and not session.config.option.continue_on_collection_errors:
+        return None  # pytest runs nothing: a collection error
+    targets: dict[str, Target] = {}
+    for name in state.selected:
+        try:
+            targets[name] = state.target(name)
+        except (ConfigError, InfrastructureError):
+            return None  # its first test meets that again, in turn, and reports it
+    count = lane_count(state.concurrency, targets.values())
+    tests = [_lane_test(item, state, targets) for item in session.items]
+    if count == 1 or None in tests:
+        return None
+
+    def stopping() -> bool:
+        return bool(session.shouldstop or session.shouldfail)
+
+    def new_verification() -> Verification:
+        return _verification(state, session.config)
+
+    return Lanes(count, [test for test in tests if test is not None], new_verification, stopping)
+
+
+# Markers pytest acts on when it sets a test up: such a test runs in turn.
+_SETUP_MARKERS = ("skip", "skipif", "xfail", "usefixtures")
+
+
+def _lane_test(item: pytest.Item, state: RunState, targets: Mapping[str, Target]) -> LaneTest | None:
+    """The test as its lane runs it, or None if its arguments need pytest's fixture setup: besides its
+    parameters, only ``verify``, ``run_state``, and its vendor's target (``target``, or named after the
+    vendor) are known here."""
+    vendor = item.get_closest_marker("vendor")
+    if not isinstance(item, pytest.Function) or vendor is None or vendor.args[0] not in targets:
+        return None
+    if any(item.get_closest_marker(name) for name in _SETUP_MARKERS):
+        return None
+    target = targets[vendor.args[0]]
+    known: dict[str, Any] = {**_params(item), "run_state": state, "target": target, vendor.args[0]: target}
+    names = list(inspect.signature(item.obj).parameters)
+    if any(name not in known and name != "verify" for name in names):
+        return None
+    arguments = {name: known[name] for name in names if name != "verify"}
+    group = item.get_closest_marker("xdist_group")
+    return LaneTest(
+        item.nodeid,
+        str(group.args[0]) if group else None,
+        target,
+        partial(_call, item.obj, arguments, "verify" in names),
+    )
+
+
+def _call(
+    function: Callable[..., object], arguments: Mapping[str, Any], verifies: bool, verify: Verification
+) -> None:
+    function(**arguments, **({"verify": verify} if verifies else {}))
 
 
 def _violations(exc: BaseException) -> list[ContractViolation]:
@@ -387,6 +462,7 @@ def _record(item: pytest.Item, call: pytest.CallInfo[None], state: RunState) -> 
     record.backoffs = {str(status): n for status, n in sorted(counts.backoffs.items())}
     record.backoff_wait_s = round(counts.backoff_wait_s, 3)
     record.concurrency_changes = state.drain_concurrency_changes()
+    record.lanes = state.lanes.count if state.lanes is not None and item.nodeid in state.lanes.planned else 1
     record.findings = [f.to_dict(state.redactor) for f in verification.warnings] if verification else []
     if call.excinfo is None:
         return record

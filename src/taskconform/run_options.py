@@ -104,7 +104,8 @@ RUN_OPTIONS: tuple[Option, ...] = (
     Option(
         "concurrency",
         "--concurrency",
-        "requests each worker keeps in flight where they do not depend on each other (default 8; 1: one "
+        "requests each worker keeps in flight where they do not depend on each other: within a test, and "
+        "tests side by side in lanes, each writing to a share of the records of its own (default 8; 1: one "
         "at a time); a 429 or a 503 with Retry-After halves it for the rest of the run",
         pytest_flag="--conformance-concurrency",
         type=lambda text: _at_least_one("--concurrency", text),

@@ -3,17 +3,17 @@
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import asdict, dataclass, field
 from typing import Any
 from urllib.parse import urlsplit
 
-from .ahead import RunningAhead
 from .client import ApiClient
 from .concurrency import ConcurrencyLimit
 from .config import TargetConfig
 from .errors import ConfigError, InfrastructureError
 from .findings import Verification
+from .lanes import Lanes
 from .prefetch import DrawnRequests, RequestDrawer
 from .probes import SentAhead
 from .profiles import Profile
@@ -51,14 +51,20 @@ class RunState:
     stopped: dict[str, str] = field(default_factory=dict)
     # Requests each client may have in flight where a test overlaps them (--concurrency).
     concurrency: int = 1
+    # Whether every answer also passes the generic security checks (off with --no-security-checks).
+    security_checks: bool = True
     # Whether this process runs every test of an ``xdist_group`` it runs one of (always, but in a
     # pytest-xdist worker of another distribution than loadgroup): tests of a group may send ahead
     # the requests of the group's later tests.
     whole_groups: bool = True
     # Per vendor, probes sent ahead (``probes.send_ahead``) whose tests have not judged them yet.
     probes_sent_ahead: dict[str, dict[str, SentAhead]] = field(default_factory=dict)
-    # Later tests of this process already running (``ahead``).
-    tests_ahead: RunningAhead = field(default_factory=RunningAhead)
+    # This process's tests running side by side, each lane on its own share of the records (``lanes``);
+    # None: one at a time, in turn.
+    lanes: Lanes | None = None
+    # The parameters of each test function's tests this process collected, in order: the probes of a
+    # vendor send ahead for each other.
+    collected: dict[Callable[..., Any], list[Mapping[str, Any]]] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
         self.redactor = Redactor(self.config.secret_values())
@@ -80,6 +86,7 @@ class RunState:
             concurrency=ConcurrencyLimit(self.concurrency),
         )
         target = Target(vendor, configured, client, self.config.run, self.slot)
+        target.checks_security = self.security_checks
         self._check_missing_records(target)
         return target
 

@@ -15,7 +15,7 @@ from collections.abc import Callable, Iterator, Mapping, Sequence
 from concurrent.futures import Future, ThreadPoolExecutor
 from contextlib import contextmanager
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, TypeVar
 from urllib.parse import quote
 
 from .checks import SECURITY_CLAUSES, ResponseCheck, ResponseContext, run_response_checks
@@ -44,6 +44,8 @@ __all__ = [
     "WorkerSlot",
     "share_of",
 ]
+
+R = TypeVar("R")
 
 NO_BODY: Any = object()
 # A vendor's own expectation on a probe's answer (an error code, ids in the body...): whether it holds,
@@ -205,7 +207,7 @@ class Target:
     # later check on that record observes, so a finding's reproduction replays them first.
     accepted_writes: dict[Any, list[Exchange]] = field(default_factory=dict)
     # id(exchange) -> (exchange, record) for the current test's exchanges (cleared with its journal);
-    # a test run ahead on a thread of its own keeps its own (``test_of_its_own``).
+    # a test in a lane keeps its own (``test_of_its_own``).
     _touched: dict[int, tuple[Exchange, Any]] = field(default_factory=dict, init=False, repr=False)
     _thread: threading.local = field(default_factory=threading.local, init=False, repr=False)
 
@@ -214,19 +216,45 @@ class Target:
         own: dict[int, tuple[Exchange, Any]] | None = getattr(self._thread, "touched", None)
         return self._touched if own is None else own
 
+    @property
+    def share(self) -> WorkerSlot:
+        """Whose share of the records this thread's test writes to: its lane's (``lanes``), else the
+        worker's."""
+        lane: WorkerSlot | None = getattr(self._thread, "lane", None)
+        return self.slot if lane is None else lane
+
     @contextmanager
-    def test_of_its_own(self) -> Iterator[tuple[list[Exchange], dict[int, tuple[Exchange, Any]]]]:
-        """This thread's exchanges meanwhile belong to a test of their own, run ahead of its turn: its
-        journal and the records it touched, which its test takes over (``take_over``)."""
-        with self.client.own_journal() as journal:
-            self._thread.touched = {}
+    def test_of_its_own(
+        self, lane: WorkerSlot
+    ) -> Iterator[tuple[list[Exchange], dict[int, tuple[Exchange, Any]]]]:
+        """This thread's exchanges meanwhile belong to a test of its own, in a lane beside others: its
+        journal and the records it touched, which its test takes over (``take_over``); it writes only
+        to the lane's share of the records, and each request takes a slot of the concurrency limit."""
+        with self.client.own_journal(in_a_slot=True) as journal:
+            self._thread.touched, self._thread.lane = {}, lane
             try:
                 yield journal, self._thread.touched
             finally:
-                self._thread.touched = None
+                self._thread.touched, self._thread.lane = None, None
+
+    def at_once(self, calls: Sequence[Callable[[], R]]) -> list[R]:
+        """Each call on a thread of its own, started together (a race the test provokes on purpose,
+        so no slot of the concurrency limit is waited for): their exchanges are the current test's."""
+        journal, touched, lane = self.client.journal, self.touched, self.share
+
+        def as_this_test(call: Callable[[], R]) -> R:
+            with self.client.own_journal(journal):
+                self._thread.touched, self._thread.lane = touched, lane
+                try:
+                    return call()
+                finally:
+                    self._thread.touched, self._thread.lane = None, None
+
+        with ThreadPoolExecutor(max_workers=len(calls) or 1) as pool:
+            return list(pool.map(as_this_test, calls))
 
     def take_over(self, journal: Sequence[Exchange], touched: Mapping[int, tuple[Exchange, Any]]) -> None:
-        """The current test takes over the exchanges of a test run ahead for it."""
+        """The current test takes over the exchanges its lane made for it."""
         self.client.journal.extend(journal)
         self.touched.update(touched)
 
@@ -251,7 +279,7 @@ class Target:
         values = source.fixed if values is None else values
         records = (values,) if isinstance(values, str) else tuple(values or ())
         if source.shared:
-            records = share_of(records, self.slot, source.key or kind)
+            records = share_of(records, self.share, source.key or kind)
         return tuple(r for r in records if r not in self.withheld) if writes else records
 
     def pools(self, *, writes: bool = True) -> dict[str, tuple[Any, ...]]:
@@ -415,5 +443,8 @@ class Target:
         self.touched.clear()
 
     def drain_created(self) -> list[tuple[Any, Any]]:
-        drained, self.created = self.created, []
+        """Tasks created since the last drain; one a lane creates meanwhile stays for the next."""
+        count = len(self.created)
+        drained = self.created[:count]
+        del self.created[:count]
         return drained

@@ -1,7 +1,7 @@
-"""Overlapping requests change how long a run waits, never what it finds: a fault that only the
-requests sent together catch (drawn requests, near-misses, probes sent as one batch, pages read at
-once, the model's explorations run side by side) is caught by the same clauses at every concurrency,
-and the report says which concurrency ran and how the target's "not now" lowered it."""
+"""Overlapping requests change how long a run waits, not whether it finds a fault: a fault that only
+the requests sent together catch (drawn requests, near-misses, probes sent as one batch, pages read at
+once, tests in lanes side by side) fails the run and its own clause at every concurrency, and the
+report says which concurrency ran, in how many lanes, and how the target's "not now" lowered it."""
 
 from __future__ import annotations
 
@@ -9,6 +9,8 @@ import json
 from pathlib import Path
 
 import pytest
+
+from taskconform.sandbox.faults import load_faults
 
 from ..conftest import run_taskconform
 
@@ -29,24 +31,29 @@ def _failing(report: dict) -> list[str]:
         "create-type-any-case",  # a near-miss
         "sl-priority-trimmed",  # a near-miss
         "create-wrong-key-writes",  # a probe that must write nothing: the batch's record changes
-        "complete-oldest",  # the model's explorations, side by side on leads of their own
+        "complete-oldest",  # the model's explorations, in lanes side by side
         "list-page-overlap",  # pages of every size, read at once
     ],
 )
 def test_a_fault_the_overlapped_requests_catch_is_caught_alike_at_every_concurrency(
     tmp_path: Path, fault: str
 ) -> None:
+    """In lanes a test writes to its lane's share of the leads, which earlier tests of the lane left
+    in another state than at concurrency 1: a check may then see more of a fault (a page fault on a
+    lead with more pages) and name a clause more, never miss the fault's own."""
+    clause = next(f.clause for f in load_faults() if f.name == fault)
     vendor = "smartlead" if fault.startswith("sl-") else "superfone"
     one_code, one = _run(tmp_path / "one", "--only", vendor, "--fault", fault, "--concurrency", "1")
     many_code, many = _run(tmp_path / "many", "--only", vendor, "--fault", fault)
     assert one_code == many_code == 1
-    assert _failing(one) == _failing(many) != []
+    assert clause in _failing(one) and clause in _failing(many)
     assert (one["tests"]["concurrency"], many["tests"]["concurrency"]) == (1, 8)
+    assert (one["tests"]["lanes"], many["tests"]["lanes"]) == (1, 4)
 
 
 def test_a_fault_across_leads_is_caught_by_its_clause_at_every_concurrency(tmp_path: Path) -> None:
-    """A create that closes other leads' tasks reaches the leads of the exploration running beside
-    it too: what that one then sees depends on when, so beside the fault's own clause it may name
+    """A create that closes other leads' tasks reaches the leads of the lanes beside its own too:
+    what their tests then see depends on when, so beside the fault's own clause the run may name
     another (as with parallel workers); the fault's own clause is found either way."""
     flags = ("--only", "superfone", "--fault", "autoclose-other-leads")
     one_code, one = _run(tmp_path / "one", *flags, "--concurrency", "1")

@@ -1,24 +1,27 @@
 """Work sent ahead of its turn, to overlap waits on the target, is judged as if sent in turn: reads sent
-together are judged in order, a test run ahead keeps a journal of its own that its test takes over
-with its findings and its error, and probes sent as one batch prove "writes nothing" for each of them
-only where the batch left the record unchanged."""
+together are judged in order; a test in a lane writes only to its lane's records, keeps a journal of
+its own that its test takes over with its findings and its error, and its requests share the
+concurrency limit with the other lanes; probes sent as one batch prove "writes nothing" for each of
+them only where the batch left the record unchanged."""
 
 from __future__ import annotations
 
 import re
 import threading
+import time
 from dataclasses import replace
+from functools import partial
 from typing import Any
 
 import httpx
 import pytest
 
-from taskconform.ahead import RunningAhead
 from taskconform.client import ApiClient
 from taskconform.concurrency import ConcurrencyLimit
 from taskconform.config import RunSettings, VendorTarget
 from taskconform.exchange import Exchange
 from taskconform.findings import ContractViolation, Verification
+from taskconform.lanes import Lanes, LaneTest, RunStopped, lane_count
 from taskconform.probes import send_ahead
 from taskconform.redaction import Redactor
 from taskconform.target import Read, Target, WorkerSlot
@@ -33,8 +36,9 @@ class FakeSuperfone:
     makes a refused create write anyway. ``together``: the most requests in flight at once; ``meet``:
     reads wait until that many are in flight (a read sent alone would time out)."""
 
-    def __init__(self, wrongly_writes: bool = False, meet: int | None = None) -> None:
-        self.tasks: dict[int, int] = dict.fromkeys(LEADS, 0)
+    def __init__(self, wrongly_writes: bool = False, meet: int | None = None, answer_s: float = 0.0) -> None:
+        self.tasks: dict[int, int] = dict.fromkeys(range(1001, 1009), 0)
+        self.answer_s = answer_s
         self.wrongly_writes = wrongly_writes
         self.in_flight = 0
         self.together = 0
@@ -45,6 +49,7 @@ class FakeSuperfone:
         with self.lock:
             self.in_flight += 1
             self.together = max(self.together, self.in_flight)
+        time.sleep(self.answer_s)
         try:
             return self._answer(request)
         finally:
@@ -66,7 +71,7 @@ class FakeSuperfone:
         return httpx.Response(400, json={"message": "Request body is empty"})
 
 
-def _target(server: Any, concurrency: int = 8) -> Target:
+def _target(server: Any, concurrency: int = 8, leads: list[int] = LEADS) -> Target:
     vendor = VENDORS["superfone"]
     client = ApiClient(
         "http://target.test",
@@ -78,7 +83,7 @@ def _target(server: Any, concurrency: int = 8) -> Target:
     )
     options = {
         "api_key_env": "SF_KEY",
-        "lead_ids": LEADS,
+        "lead_ids": leads,
         "missing_lead_ids": [999],
         "foreign_lead_ids": [2001],
     }
@@ -115,21 +120,25 @@ def test_at_concurrency_one_a_read_is_sent_only_when_taken() -> None:
     assert len(target.client.journal) == 1 and server.together == 1
 
 
-def test_a_test_run_ahead_keeps_its_own_journal_and_its_test_takes_it_over_with_its_findings() -> None:
+def _lanes(target: Target, count: int, bodies: dict[str, Any], stopping: Any = lambda: False) -> Lanes:
+    tests = [LaneTest(key, None, target, body) for key, body in bodies.items()]
+    return Lanes(count, tests, lambda: Verification(target.client.redactor), stopping)
+
+
+def test_a_test_in_a_lane_keeps_its_own_journal_and_its_test_takes_it_over_with_its_findings() -> None:
     target = _target(FakeSuperfone())
-    ahead = RunningAhead()
-    own = Verification(target.client.redactor)
     started = threading.Event()
     go_on = threading.Event()
 
-    def body() -> None:
+    def body(own: Verification) -> None:
         target.call(own, "listTasks", {"lead_id": 1001})
         started.set()
         go_on.wait(5)
         own.expect("SF-LIST-PAGINATION", False, "a broken page", "broken", *target.client.journal)
         own.settle()
 
-    ahead.start("later", target, own, body)
+    lanes = _lanes(target, 2, {"later": body})
+    lanes.start()
     started.wait(5)
     meanwhile = target.call(Verification(target.client.redactor), "listTasks", {"lead_id": 1002})
     go_on.set()
@@ -137,12 +146,97 @@ def test_a_test_run_ahead_keeps_its_own_journal_and_its_test_takes_it_over_with_
     target.start_test()
     verify = Verification(target.client.redactor)
     with pytest.raises(ContractViolation) as raised:
-        ahead.take_over("later", target, verify)
+        lanes.take_over("later", verify)
     finding = next(f for f in raised.value.findings if f.clause == "SF-LIST-PAGINATION")
     assert [_lead(e) for e in finding.exchanges] == ["1001"]
     assert [_lead(e) for e in target.client.journal] == ["1001"]
     assert "SF-LIST-PAGINATION" in verify.exercised
-    assert "later" not in ahead
+    assert "later" not in lanes
+
+
+def test_each_lane_writes_only_to_its_own_share_of_the_records() -> None:
+    target = _target(FakeSuperfone(), leads=[1001, 1002, 1003, 1004, 1005])
+    seen: dict[str, tuple[Any, ...]] = {}
+    both_running = threading.Barrier(2, timeout=5)
+
+    def body(name: str) -> Any:
+        def run(verify: Verification) -> None:
+            both_running.wait()  # one lane each
+            seen[name] = target.pool("own")
+
+        return run
+
+    lanes = _lanes(target, 2, {"a": body("a"), "b": body("b")})
+    lanes.start()
+    for key in ("a", "b"):
+        lanes.take_over(key, None)
+    assert sorted(seen.values()) == [(1001, 1003, 1005), (1002, 1004)]
+    assert target.pool("own") == (1001, 1002, 1003, 1004, 1005)  # the process itself: every record
+
+
+def test_the_lanes_share_the_concurrency_limit_but_a_race_the_test_provokes_does_not_wait_for_it() -> None:
+    server = FakeSuperfone(answer_s=0.02)
+    target = _target(server, concurrency=1, leads=[1001, 1002, 1003, 1004])
+
+    def reads(verify: Verification) -> None:
+        for _ in range(3):
+            target.call(verify, "listTasks", {"lead_id": target.pool("own")[0]})
+
+    lanes = _lanes(target, 2, {"a": reads, "b": reads})
+    lanes.start()
+    for key in ("a", "b"):
+        lanes.take_over(key, None)
+    assert server.together == 1
+
+    def race(verify: Verification) -> None:
+        read = partial(target.call, verify, "listTasks", {"lead_id": target.pool("own")[0]})
+        target.at_once([read, read, read])
+
+    lanes = _lanes(target, 2, {"race": race})
+    lanes.start()
+    target.start_test()
+    lanes.take_over("race", None)
+    assert server.together == 3
+    assert len(target.client.journal) == 3  # the race's exchanges are its test's
+
+
+def test_the_tests_of_a_group_run_in_one_lane_in_order() -> None:
+    target = _target(FakeSuperfone(), leads=[1001, 1002, 1003, 1004, 1005, 1006])
+    ran: list[tuple[str, str]] = []
+
+    def body(name: str) -> Any:
+        def run(verify: Verification) -> None:
+            time.sleep(0.01)  # the other lanes are free meanwhile
+            ran.append((name, threading.current_thread().name))
+
+        return run
+
+    names = ["g1", "x", "g2", "y", "g3"]
+    tests = [LaneTest(name, "group" if name.startswith("g") else None, target, body(name)) for name in names]
+    lanes = Lanes(3, tests, lambda: Verification(target.client.redactor), lambda: False)
+    lanes.start()
+    for test in tests:
+        lanes.take_over(test.key, None)
+    in_group = [(name, lane) for name, lane in ran if name.startswith("g")]
+    assert [name for name, _ in in_group] == ["g1", "g2", "g3"] and len({lane for _, lane in in_group}) == 1
+
+
+def test_once_the_run_stops_a_lane_runs_no_further_test() -> None:
+    target = _target(FakeSuperfone())
+    ran: list[str] = []
+    lanes = _lanes(target, 2, {"after": lambda verify: ran.append("after")}, stopping=lambda: True)
+    lanes.start()
+    with pytest.raises(RunStopped):
+        lanes.take_over("after", None)
+    assert ran == []
+
+
+def test_as_many_lanes_as_requests_in_flight_with_two_records_of_each_kind_each() -> None:
+    target = _target(FakeSuperfone(), leads=[1001, 1002, 1003, 1004, 1005, 1006, 1007])
+    assert lane_count(8, [target]) == 3
+    assert lane_count(2, [target]) == 2
+    assert lane_count(1, [target]) == 1
+    assert lane_count(8, [_target(FakeSuperfone(), leads=[1001, 1002, 1003])]) == 1
 
 
 def _auth_probes() -> list[Any]:

@@ -220,7 +220,7 @@ def sample_report() -> Report:
         incomplete_reason=None,
         previous_report=None,
         summary=counts,
-        tests=model.TestsSummary(3, 0, 1, 1.0, 0.1, {}, 0.0, 8, (), ()),
+        tests=model.TestsSummary(3, 0, 1, 1.0, 0.1, {}, 0.0, 8, (), 3, ()),
         cleanup=None,
         vendors=(vendor,),
         baseline=None,

@@ -49,7 +49,7 @@ __all__ = [
 # 7: ``provenance`` (sha256 of the specs and catalogues, suite version, profile, seeds); a failure
 # stands for its ``occurrences`` (same clause, check and requests) and names its ``reproduction_file``;
 # each exchange carries its step's ``note`` and whether it was sent ``concurrent``ly.
-SCHEMA_VERSION = 8
+SCHEMA_VERSION = 9
 
 # warn: an example-level clause found broken in a run without --strict-examples (no gate failure).
 Verdict = Literal["pass", "fail", "warn", "not-run"]
@@ -205,6 +205,9 @@ class TestsSummary:
     # most, and every change of that limit the target's "not now" answers made.
     concurrency: int
     concurrency_changes: tuple[ConcurrencyChange, ...]
+    # The most tests a worker ran side by side, each lane on a share of the records of its own; 1: one
+    # test at a time.
+    lanes: int
     slowest: tuple[SlowTest, ...]
 
 

@@ -31,6 +31,8 @@ class TestRecord:
     backoff_wait_s: float = 0.0
     # Changes of the client's concurrency limit during the test: {vendor, at_s, status, limit}.
     concurrency_changes: list[dict[str, Any]] = field(default_factory=list)
+    # How many lanes its process ran side by side (``lanes``); 1: one test at a time.
+    lanes: int = 1
     skipped: str | None = None
     # The Hypothesis seed the test ran under, where it declares one (``@pytest.mark.hypothesis_seed``).
     seed: int | None = None

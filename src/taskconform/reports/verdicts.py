@@ -105,6 +105,7 @@ def tests_summary(records: Sequence[TestRecord], concurrency: int) -> TestsSumma
         concurrency_changes=tuple(
             ConcurrencyChange(**change) for r in records for change in r.concurrency_changes
         ),
+        lanes=max((r.lanes for r in records), default=1),
         slowest=tuple(
             SlowTest(r.name, r.vendor, r.duration_s, r.requests)
             for r in sorted(records, key=lambda r: -r.duration_s)[:12]

@@ -12,7 +12,6 @@ import pytest
 
 from taskconform.findings import Verification
 from taskconform.near_miss import rejection_probes
-from taskconform.plugin import same_function_tests
 from taskconform.probes import SentAhead, run_probe, send_ahead
 from taskconform.session import RunState
 from taskconform.target import Probe, Target
@@ -36,22 +35,20 @@ PROBES = [
 
 @pytest.mark.parametrize(("vendor_name", "probe"), PROBES)
 def test_documented_error_answer(
-    target: Target, verify: Verification, probe: Probe, run_state: RunState, request: pytest.FixtureRequest
+    target: Target, verify: Verification, probe: Probe, run_state: RunState
 ) -> None:
-    run_probe(target, verify, probe, _sent_ahead(target, probe, run_state, request))
+    run_probe(target, verify, probe, _sent_ahead(target, probe, run_state))
 
 
-def _sent_ahead(
-    target: Target, probe: Probe, run_state: RunState, request: pytest.FixtureRequest
-) -> SentAhead | None:
+def _sent_ahead(target: Target, probe: Probe, run_state: RunState) -> SentAhead | None:
     """The probe's request as the vendor's first probe test in this process sent it; None: sent here."""
     vendor = target.vendor.name
     if vendor not in run_state.probes_sent_ahead:
         overlaps = target.client.concurrency.ceiling > 1 and run_state.whole_groups
         mine = [
-            item.callspec.params
-            for item in same_function_tests(request)
-            if item.callspec.params["vendor_name"] == vendor
+            params
+            for params in run_state.collected.get(test_documented_error_answer, ())
+            if params["vendor_name"] == vendor
         ]
         batch = [params["probe"] for params in mine if isinstance(params["probe"], Probe)]
         run_state.probes_sent_ahead[vendor] = send_ahead(target, batch) if overlaps else {}

@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from concurrent.futures import ThreadPoolExecutor
 from datetime import timedelta
+from functools import partial
 from typing import Any
 
 import pytest
@@ -69,8 +69,7 @@ def test_concurrent_creates_leave_one_open_non_reminder_task(
     concurrency = superfone.settings.race_concurrency
     for _ in range(run_state.profile.race_rounds):
         types = [NON_REMINDER_TYPES[i % len(NON_REMINDER_TYPES)] for i in range(concurrency)]
-        with ThreadPoolExecutor(max_workers=concurrency) as pool:
-            list(pool.map(lambda t: _create(superfone, verify, lead, t), types))
+        superfone.at_once([partial(_create, superfone, verify, lead, t) for t in types])
         tasks = list_tasks(superfone, verify, lead)
         still_open = [
             t.get("id") for t in tasks if t.get("type") != "REMINDER" and t.get("task_status") == "PENDING"
@@ -96,8 +95,7 @@ def test_concurrent_completes_never_close_the_same_task_twice(
         open_before = {
             t.get("id") for t in list_tasks(superfone, verify, lead) if t.get("task_status") == "PENDING"
         }
-        with ThreadPoolExecutor(max_workers=concurrency) as pool:
-            answers = list(pool.map(lambda _: complete_task(superfone, verify, lead), range(concurrency)))
+        answers = superfone.at_once([partial(complete_task, superfone, verify, lead)] * concurrency)
         closed = [a.data().get("id") for a in answers if a.succeeded]
         verify.expect(
             "SF-COMPLETE-PERSISTED",

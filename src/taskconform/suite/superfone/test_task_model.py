@@ -13,9 +13,7 @@ the report replays it.
 from __future__ import annotations
 
 import math
-from collections.abc import Callable
 from datetime import timedelta
-from functools import partial
 from typing import Any
 
 import pytest
@@ -25,7 +23,6 @@ from hypothesis.stateful import RuleBasedStateMachine, initialize, invariant, ru
 
 from taskconform.client import OutcomeUnknown
 from taskconform.findings import Verification
-from taskconform.plugin import same_function_tests
 from taskconform.profiles import PROFILES
 from taskconform.session import RunState
 from taskconform.target import Target
@@ -253,28 +250,11 @@ def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
     "SF-CREATE-DUE-DATE-INSTANT",
 )
 def test_tasks_over_time_follow_the_documented_model(
-    superfone: Target,
-    verify: Verification,
-    run_state: RunState,
-    part: int,
-    request: pytest.FixtureRequest,
-    verification_ahead: Callable[[], Verification],
+    superfone: Target, verify: Verification, run_state: RunState, part: int
 ) -> None:
     """One of the profile's independent explorations (own seed, own share of the budget, own leads
-    where the configuration names enough), so that parallel workers split the longest check of the
-    suite instead of one of them running it all; in a single process, with more than one request in
-    flight allowed, the first part to run starts the others on threads of their own (``ahead``)."""
-    if request.node.nodeid in run_state.tests_ahead:
-        run_state.tests_ahead.take_over(request.node.nodeid, superfone, verify)
-        return
-    if _can_run_parts_at_once(superfone, run_state):
-        for item in same_function_tests(request):
-            if item is not request.node:
-                ahead = verification_ahead()
-                explore = partial(
-                    _explore, superfone, ahead, run_state, int(str(item.callspec.params["part"]))
-                )
-                run_state.tests_ahead.start(item.nodeid, superfone, ahead, explore)
+    where the configuration names enough), so that parallel workers, and the lanes of one, split the
+    longest check of the suite instead of one of them running it all."""
     _explore(superfone, verify, run_state, part)
 
 
@@ -284,16 +264,6 @@ def _model_leads(superfone: Target, run_state: RunState, part: int) -> tuple[Any
     if len(leads) < run_state.profile.model_parts * MODEL_LEADS:
         return leads[:MODEL_LEADS]
     return leads[part * MODEL_LEADS : (part + 1) * MODEL_LEADS]
-
-
-def _can_run_parts_at_once(superfone: Target, run_state: RunState) -> bool:
-    """This process runs every part (no other worker takes one), on leads of their own, and may
-    have several requests in flight."""
-    return (
-        run_state.slot.count == 1
-        and superfone.client.concurrency.ceiling > 1
-        and len(superfone.pool("own")) >= run_state.profile.model_parts * MODEL_LEADS
-    )
 
 
 def _explore(superfone: Target, verify: Verification, run_state: RunState, part: int) -> None:

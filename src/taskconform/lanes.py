@@ -1,0 +1,164 @@
+"""Lanes: the tests of a single process side by side, each lane writing only to a share of the records
+of its own.
+
+pytest runs one test at a time, and against a target over a network a test mostly waits. Tests that
+write to different records do not depend on each other: that is why pytest-xdist's workers may split
+the records (``share_of``) and run at once. A lane is such a worker inside the process: a thread with
+a share of every vendor's records. The lanes take the process's tests in order, each free lane the
+next test (the tests of an ``xdist_group`` as one), and run its body with a verification of its own;
+its exchanges go to a journal of its own and each request takes a slot of the concurrency limit
+(``Target.test_of_its_own``). When pytest reaches the test, the test takes over what its lane did
+(``take_over``): its journal, the records it touched, what it exercised and found, and what it raised.
+Its report, evidence and reproductions are those it would have had run in turn: its records saw no
+writes but those of its lane, in order.
+"""
+
+from __future__ import annotations
+
+import ast
+import functools
+import threading
+from collections.abc import Callable, Iterable, Sequence
+from concurrent.futures import Future
+from dataclasses import dataclass
+from typing import Any
+
+from .errors import ConfigError
+from .exchange import Exchange
+from .findings import Verification
+from .target import Target, WorkerSlot
+
+__all__ = ["RECORDS_PER_LANE", "LaneTest", "Lanes", "lane_count"]
+
+# The records of each kind a lane needs at least: the stateful model explores two leads, and a lane
+# with one could not see a write on one record that reaches another.
+RECORDS_PER_LANE = 2
+
+
+@dataclass(frozen=True)
+class LaneTest:
+    key: str  # the test's node id
+    group: str | None  # the tests of one group run in one lane, in order (they send ahead for each other)
+    target: Target
+    body: Callable[[Verification], None]  # the test function, its arguments bound but the verification
+
+
+@dataclass(frozen=True)
+class _Outcome:
+    target: Target
+    journal: Sequence[Exchange]
+    touched: dict[int, tuple[Exchange, Any]]
+    verification: Verification
+    error: BaseException | None
+
+
+class RunStopped(Exception):
+    """The run stopped before the lane reached this test: nothing was sent for it."""
+
+
+def lane_count(concurrency: int, targets: Iterable[Target]) -> int:
+    """As many lanes as requests may be in flight, but never fewer than ``RECORDS_PER_LANE`` records of
+    any kind a lane writes to in each lane."""
+    shared = [(target, kind) for target in targets for kind, how in target.vendor.pools.items() if how.shared]
+    fewest = min((_records(target, kind) for target, kind in shared), default=0)
+    return max(1, min(concurrency, fewest // RECORDS_PER_LANE))
+
+
+def _records(target: Target, kind: str) -> int:
+    try:
+        return len(target.pool(kind))
+    except ConfigError:
+        return 0
+
+
+_PARSING = threading.Lock()
+
+
+@functools.cache
+def _parse_one_at_a_time() -> None:
+    """CPython 3.11's ``ast.parse`` is not thread-safe (gh-106905: "AST constructor recursion depth
+    mismatch"), and lanes parse at once: Hypothesis reads the source of each exploration's rules as it
+    starts, pytest reads a test's source to show a failure. One parse at a time, then."""
+    parse = ast.parse
+
+    @functools.wraps(parse)
+    def parse_alone(*args: Any, **kwargs: Any) -> Any:
+        with _PARSING:
+            return parse(*args, **kwargs)
+
+    ast.parse = parse_alone
+
+
+class Lanes:
+    """``count`` lanes running ``tests`` from the moment they start (``start``)."""
+
+    def __init__(
+        self,
+        count: int,
+        tests: Sequence[LaneTest],
+        new_verification: Callable[[], Verification],
+        stopping: Callable[[], bool],
+    ) -> None:
+        self.count = count
+        self.planned = frozenset(test.key for test in tests)
+        self._new_verification = new_verification
+        self._stopping = stopping
+        self._outcomes: dict[str, Future[_Outcome]] = {test.key: Future() for test in tests}
+        self._units = iter(_units(tests))
+        self._taking = threading.Lock()
+
+    def __contains__(self, key: str) -> bool:
+        return key in self._outcomes
+
+    def start(self) -> None:
+        """Daemon threads: a run that stops early (the target went down) does not wait for them."""
+        _parse_one_at_a_time()
+        for lane in range(self.count):
+            share = WorkerSlot(lane, self.count)
+            threading.Thread(target=self._run_lane, args=(share,), name=f"lane-{lane}", daemon=True).start()
+
+    def take_over(self, key: str, verify: Verification | None) -> None:
+        """Waits for the test's lane to run it, makes its exchanges and findings the current test's
+        (``verify``'s), and raises what it raised."""
+        outcome = self._outcomes[key].result()
+        del self._outcomes[key]
+        outcome.target.take_over(outcome.journal, outcome.touched)
+        if verify is not None:
+            verify.take_over(outcome.verification)
+        if outcome.error is not None:
+            raise outcome.error
+
+    def _next_unit(self) -> Sequence[LaneTest] | None:
+        with self._taking:
+            return next(self._units, None)
+
+    def _run_lane(self, share: WorkerSlot) -> None:
+        while (unit := self._next_unit()) is not None:
+            for test in unit:
+                self._outcomes[test.key].set_result(self._run(test, share))
+
+    def _run(self, test: LaneTest, share: WorkerSlot) -> _Outcome:
+        verification = self._new_verification()
+        with test.target.test_of_its_own(share) as (journal, touched):
+            try:
+                if self._stopping():
+                    raise RunStopped(test.key)
+                test.body(verification)
+            except BaseException as exc:  # raised again in its own test, whatever it is
+                return _Outcome(test.target, journal, touched, verification, exc)
+            return _Outcome(test.target, journal, touched, verification, None)
+
+
+def _units(tests: Sequence[LaneTest]) -> list[list[LaneTest]]:
+    """The tests in order, those of one group as one unit where its first one stands."""
+    units: list[list[LaneTest]] = []
+    groups: dict[str, list[LaneTest]] = {}
+    for test in tests:
+        if test.group is None:
+            units.append([test])
+        elif test.group in groups:
+            groups[test.group].append(test)
+        else:
+            groups[test.group] = [test]
+            units.append(groups[test.group])
+    return units
