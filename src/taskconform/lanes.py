@@ -4,8 +4,11 @@ of its own.
 pytest runs one test at a time, and against a target over a network a test mostly waits. Tests that
 write to different records do not depend on each other: that is why pytest-xdist's workers may split
 the records (``share_of``) and run at once. A lane is such a worker inside the process: a thread with
-a share of every vendor's records. The lanes take the process's tests in order, each free lane the
-next test (the tests of an ``xdist_group`` as one), and run its body with a verification of its own;
+a share of every vendor's records. The process's tests (those of an ``xdist_group`` as one) are dealt
+out to the lanes before any runs, the longest first, each to the lane with the least to do so far (a
+test counts as one, unless it declares more: ``lane_weight``): which lane runs a test, and so which
+records it writes to, is the same in every run of the same tests in as many lanes, whatever the timing.
+Each lane runs its tests in their order, each test's body with a verification of its own;
 its exchanges go to a journal of its own and each request takes a slot of the concurrency limit
 (``Target.test_of_its_own``). When pytest reaches the test, the test takes over what its lane did
 (``take_over``): its journal, the records it touched, what it exercised and found, and what it raised.
@@ -41,6 +44,7 @@ class LaneTest:
     group: str | None  # the tests of one group run in one lane, in order (they send ahead for each other)
     target: Target
     body: Callable[[Verification], None]  # the test function, its arguments bound but the verification
+    weight: int = 1  # how long it runs, in short tests
 
 
 @dataclass(frozen=True)
@@ -104,8 +108,7 @@ class Lanes:
         self._new_verification = new_verification
         self._stopping = stopping
         self._outcomes: dict[str, Future[_Outcome]] = {test.key: Future() for test in tests}
-        self._units = iter(_units(tests))
-        self._taking = threading.Lock()
+        self._dealt = _deal(_units(tests), count)
 
     def __contains__(self, key: str) -> bool:
         return key in self._outcomes
@@ -113,9 +116,10 @@ class Lanes:
     def start(self) -> None:
         """Daemon threads: a run that stops early (the target went down) does not wait for them."""
         _parse_one_at_a_time()
-        for lane in range(self.count):
+        for lane, tests in enumerate(self._dealt):
             share = WorkerSlot(lane, self.count)
-            threading.Thread(target=self._run_lane, args=(share,), name=f"lane-{lane}", daemon=True).start()
+            run = functools.partial(self._run_lane, tests, share)
+            threading.Thread(target=run, name=f"lane-{lane}", daemon=True).start()
 
     def take_over(self, key: str, verify: Verification | None) -> None:
         """Waits for the test's lane to run it, makes its exchanges and findings the current test's
@@ -128,14 +132,9 @@ class Lanes:
         if outcome.error is not None:
             raise outcome.error
 
-    def _next_unit(self) -> Sequence[LaneTest] | None:
-        with self._taking:
-            return next(self._units, None)
-
-    def _run_lane(self, share: WorkerSlot) -> None:
-        while (unit := self._next_unit()) is not None:
-            for test in unit:
-                self._outcomes[test.key].set_result(self._run(test, share))
+    def _run_lane(self, tests: Sequence[LaneTest], share: WorkerSlot) -> None:
+        for test in tests:
+            self._outcomes[test.key].set_result(self._run(test, share))
 
     def _run(self, test: LaneTest, share: WorkerSlot) -> _Outcome:
         verification = self._new_verification()
@@ -147,6 +146,19 @@ class Lanes:
             except BaseException as exc:  # raised again in its own test, whatever it is
                 return _Outcome(test.target, journal, touched, verification, exc)
             return _Outcome(test.target, journal, touched, verification, None)
+
+
+def _deal(units: Sequence[Sequence[LaneTest]], count: int) -> list[list[LaneTest]]:
+    """Each lane's tests, in order: the longest unit first to the lane with the least to do (a group's
+    tests send ahead for each other, so it runs about as long as its longest)."""
+    lanes: list[list[int]] = [[] for _ in range(count)]
+    loads = [0] * count
+    weights = [max(test.weight for test in unit) for unit in units]
+    for index in sorted(range(len(units)), key=lambda i: -weights[i]):
+        lane = loads.index(min(loads))
+        lanes[lane].append(index)
+        loads[lane] += weights[index]
+    return [[test for index in sorted(indices) for test in units[index]] for indices in lanes]
 
 
 def _units(tests: Sequence[LaneTest]) -> list[list[LaneTest]]:

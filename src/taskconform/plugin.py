@@ -59,6 +59,7 @@ def pytest_configure(config: pytest.Config) -> None:
     config.addinivalue_line("markers", "clause(*ids): the catalogue clauses a test checks")
     config.addinivalue_line("markers", "vendor(name): the vendor a test belongs to")
     config.addinivalue_line("markers", "hypothesis_seed(n): the seed a test's Hypothesis search runs under")
+    config.addinivalue_line("markers", "lane_weight(n): how long a test runs, in short tests (``lanes``)")
     # pytest-xdist's own mark, registered here for runs without xdist.
     config.addinivalue_line("markers", "xdist_group(name): tests one process runs together")
     path = config.getoption("--target-config")
@@ -403,11 +404,13 @@ def _lane_test(item: pytest.Item, state: RunState, targets: Mapping[str, Target]
         return None
     arguments = {name: known[name] for name in names if name != "verify"}
     group = item.get_closest_marker("xdist_group")
+    weight = item.get_closest_marker("lane_weight")
     return LaneTest(
         item.nodeid,
         str(group.args[0]) if group else None,
         target,
         partial(_call, item.obj, arguments, "verify" in names),
+        int(weight.args[0]) if weight else 1,
     )
 
 

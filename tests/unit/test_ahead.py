@@ -221,6 +221,33 @@ def test_the_tests_of_a_group_run_in_one_lane_in_order() -> None:
     assert [name for name, _ in in_group] == ["g1", "g2", "g3"] and len({lane for _, lane in in_group}) == 1
 
 
+def test_the_longest_test_is_dealt_first_and_the_lanes_are_the_same_whatever_the_timing() -> None:
+    target = _target(FakeSuperfone(), leads=[1001, 1002, 1003, 1004])
+
+    def lanes_of_a_run(pause: dict[str, float]) -> dict[str, str]:
+        lane_of: dict[str, str] = {}
+
+        def body(name: str) -> Any:
+            def run(verify: Verification) -> None:
+                time.sleep(pause[name])
+                lane_of[name] = threading.current_thread().name
+
+            return run
+
+        weights = {"a": 1, "b": 1, "long": 4, "c": 1, "d": 1}
+        tests = [LaneTest(name, None, target, body(name), weight) for name, weight in weights.items()]
+        lanes = Lanes(2, tests, lambda: Verification(target.client.redactor), lambda: False)
+        lanes.start()
+        for test in tests:
+            lanes.take_over(test.key, None)
+        return lane_of
+
+    first = lanes_of_a_run({"a": 0.03, "b": 0.0, "long": 0.0, "c": 0.02, "d": 0.0})
+    second = lanes_of_a_run({"a": 0.0, "b": 0.03, "long": 0.05, "c": 0.0, "d": 0.01})
+    assert first == second
+    assert {name for name, lane in first.items() if lane == first["long"]} == {"long"}
+
+
 def test_once_the_run_stops_a_lane_runs_no_further_test() -> None:
     target = _target(FakeSuperfone())
     ran: list[str] = []

@@ -23,7 +23,7 @@ from hypothesis.stateful import RuleBasedStateMachine, initialize, invariant, ru
 
 from taskconform.client import OutcomeUnknown
 from taskconform.findings import Verification
-from taskconform.profiles import PROFILES
+from taskconform.profiles import PROFILES, Profile
 from taskconform.session import RunState
 from taskconform.target import Target
 from taskconform.vendors.superfone.api import (
@@ -233,12 +233,19 @@ class SuperfoneTaskMachine(RuleBasedStateMachine):
 
 
 def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
-    """As many parts as the run's profile splits the model into, each with its own seed."""
+    """As many parts as the run's profile splits the model into, each with its own seed; each of its
+    steps sends about what a short test does (lanes deal the parts first)."""
     if "part" in metafunc.fixturenames:
-        parts = PROFILES[metafunc.config.getoption("--conformance-profile")].model_parts
+        profile = PROFILES[metafunc.config.getoption("--conformance-profile")]
+        weight = pytest.mark.lane_weight(_examples_per_part(profile) * profile.stateful_steps)
+        parts = range(profile.model_parts)
         metafunc.parametrize(
-            "part", [pytest.param(part, marks=pytest.mark.hypothesis_seed(part)) for part in range(parts)]
+            "part", [pytest.param(part, marks=[weight, pytest.mark.hypothesis_seed(part)]) for part in parts]
         )
+
+
+def _examples_per_part(profile: Profile) -> int:
+    return max(1, profile.stateful_examples // profile.model_parts)
 
 
 @pytest.mark.clause(
@@ -271,8 +278,9 @@ def _explore(superfone: Target, verify: Verification, run_state: RunState, part:
     leads = _model_leads(superfone, run_state, part)
     attributes = {"target": superfone, "verify": verify, "agreed": {}, "leads": leads}
     machine = seed(part)(type("Machine", (SuperfoneTaskMachine,), attributes))
-    examples = max(1, profile.stateful_examples // profile.model_parts)
     run_state_machine_as_test(
         machine,
-        settings=profile.hypothesis(max_examples=examples, stateful_step_count=profile.stateful_steps),
+        settings=profile.hypothesis(
+            max_examples=_examples_per_part(profile), stateful_step_count=profile.stateful_steps
+        ),
     )
