@@ -5,9 +5,11 @@ pytest runs one test at a time, and against a target over a network a test mostl
 write to different records do not depend on each other: that is why pytest-xdist's workers may split
 the records (``share_of``) and run at once. A lane is such a worker inside the process: a thread with
 a share of every vendor's records. The process's tests (those of an ``xdist_group`` as one) are dealt
-out to the lanes before any runs, the longest first, each to the lane with the least to do so far (a
-test counts as one, unless it declares more: ``lane_weight``): which lane runs a test, and so which
-records it writes to, is the same in every run of the same tests in as many lanes, whatever the timing.
+out to the lanes before any runs: the longest first (a test counts as one, unless it declares more:
+``lane_weight``), from the last lane down, then the others in order, each to the lane with the least to
+do, the first of equals. The first lane thus runs the first tests in order on the first records, as a
+process does at concurrency 1, and which lane runs a test, and so which records it writes to, is the
+same in every run of the same tests in as many lanes, whatever the timing.
 Each lane runs its tests in their order, each test's body with a verification of its own;
 its exchanges go to a journal of its own and each request takes a slot of the concurrency limit
 (``Target.test_of_its_own``). When pytest reaches the test, the test takes over what its lane did
@@ -149,13 +151,15 @@ class Lanes:
 
 
 def _deal(units: Sequence[Sequence[LaneTest]], count: int) -> list[list[LaneTest]]:
-    """Each lane's tests, in order: the longest unit first to the lane with the least to do (a group's
-    tests send ahead for each other, so it runs about as long as its longest)."""
+    """Each lane's tests, in order (a group's tests send ahead for each other, so it runs about as long
+    as its longest)."""
     lanes: list[list[int]] = [[] for _ in range(count)]
     loads = [0] * count
     weights = [max(test.weight for test in unit) for unit in units]
-    for index in sorted(range(len(units)), key=lambda i: -weights[i]):
-        lane = loads.index(min(loads))
+    longest = sorted((i for i in range(len(units)) if weights[i] > 1), key=lambda i: -weights[i])
+    for index in [*longest, *(i for i in range(len(units)) if weights[i] == 1)]:
+        least = min(loads)
+        lane = count - 1 - loads[::-1].index(least) if weights[index] > 1 else loads.index(least)
         lanes[lane].append(index)
         loads[lane] += weights[index]
     return [[test for index in sorted(indices) for test in units[index]] for indices in lanes]

@@ -269,18 +269,28 @@ class Target:
         self.option(option)
         return self.config.secret(option)
 
-    def pool(self, kind: str, *, writes: bool = True) -> tuple[Any, ...]:
+    def pool(self, kind: str, *, writes: bool = True, lane: bool = True) -> tuple[Any, ...]:
         """The records of one kind (see ``Vendor.pools``); empty where the configuration names none.
 
-        ``writes``: leave out withheld records, which only reads may address.
+        ``writes``: leave out withheld records, which only reads may address. ``lane``: this thread's
+        lane's share (``lanes``); False: the worker's.
         """
         source = self.vendor.pools[kind]
         values = self.config.options.get(source.key) if source.key else None
         values = source.fixed if values is None else values
         records = (values,) if isinstance(values, str) else tuple(values or ())
         if source.shared:
-            records = share_of(records, self.share, source.key or kind)
+            records = share_of(records, self.share if lane else self.slot, source.key or kind)
         return tuple(r for r in records if r not in self.withheld) if writes else records
+
+    def drawn(self, draw: Callable[[list[Any]], Any], *kinds: str) -> Any:
+        """A record of one of ``kinds`` as ``draw`` picks among the worker's records of them: the same
+        pick whatever the lane, a record of another lane's share standing for the record in its place
+        in this lane's (a generated request is about the kind of record it addresses)."""
+        choices = [(kind, index) for kind in kinds for index in range(len(self.pool(kind, lane=False)))]
+        kind, index = draw(choices)
+        mine = self.pool(kind)
+        return mine[index % len(mine)]
 
     def pools(self, *, writes: bool = True) -> dict[str, tuple[Any, ...]]:
         return {kind: self.pool(kind, writes=writes) for kind in self.vendor.pools}

@@ -11,7 +11,7 @@ from taskconform.checks import body_strings
 from taskconform.findings import Verification
 from taskconform.target import Target
 from taskconform.vendors.superfone.api import complete_task, create_task, list_tasks
-from taskconform.vendors.superfone.model import LeadModel
+from taskconform.vendors.superfone.listing import lead_as_listed
 from taskconform.vendors.superfone.rules import (
     TaskRequest,
     expect_completed,
@@ -36,7 +36,7 @@ def test_complete_closes_the_most_recently_created_open_task(superfone: Target, 
     """The reminder waits for the next second after the follow-up: of open tasks with one created_at
     complete may close any, so only a strict pair shows that it takes the most recent."""
     lead = superfone.pool("own")[0]
-    model = LeadModel.from_listing(lead, list_tasks(superfone, verify, lead))
+    model = lead_as_listed(superfone, verify, lead)
     due = whole_seconds_from_now(timedelta(days=2))
     for task_type in ("FOLLOW_UP_CALL", "REMINDER"):
         exchange = create_task(superfone, verify, lead, TaskRequest(task_type, due).body())

@@ -13,7 +13,11 @@ from taskconform.findings import Verification
 from taskconform.session import RunState
 from taskconform.target import Target
 from taskconform.vendors.superfone.api import complete_task, create_task, list_page, list_pages, list_tasks
-from taskconform.vendors.superfone.listing import expect_listing, expect_sorted_by_creation_date
+from taskconform.vendors.superfone.listing import (
+    expect_listing,
+    expect_sorted_by_creation_date,
+    lead_as_listed,
+)
 from taskconform.vendors.superfone.model import LeadModel
 from taskconform.vendors.superfone.rules import (
     TaskRequest,
@@ -148,7 +152,7 @@ def test_list_is_newest_first_with_open_and_completed_tasks(superfone: Target, v
     """The follow-up waits for the next second after the reminder: tasks of one created_at may be
     listed in any order, so without a strict pair oldest first would pass on a whole-second clock."""
     lead = superfone.pool("own")[-1]
-    model = LeadModel.from_listing(lead, list_tasks(superfone, verify, lead))
+    model = lead_as_listed(superfone, verify, lead)
     due = whole_seconds_from_now(timedelta(days=2))
     for task_type in ("REMINDER", "FOLLOW_UP_CALL", "CALLBACK_REQUEST"):
         exchange = create_task(superfone, verify, lead, TaskRequest(task_type, due).body())

@@ -32,9 +32,8 @@ from taskconform.vendors.superfone.api import (
     create_task,
     list_page,
     list_pages,
-    list_tasks,
 )
-from taskconform.vendors.superfone.listing import expect_listing, expect_page_arithmetic
+from taskconform.vendors.superfone.listing import expect_listing, expect_page_arithmetic, lead_as_listed
 from taskconform.vendors.superfone.model import MODEL_CLAUSES, LeadModel
 from taskconform.vendors.superfone.rules import (
     TaskRequest,
@@ -77,7 +76,7 @@ class SuperfoneTaskMachine(RuleBasedStateMachine):
         return bool(self.verify.findings)
 
     def read_lead(self, lead: Any) -> LeadModel:
-        return LeadModel.from_listing(lead, list_tasks(self.target, self.verify, lead))
+        return lead_as_listed(self.target, self.verify, lead)
 
     def still_agrees(self, model: LeadModel) -> bool:
         data = list_page(self.target, self.verify, model.lead, 1, 20).data()

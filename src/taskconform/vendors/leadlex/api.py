@@ -107,15 +107,11 @@ def confine(target: Target, case: Case[Any], draw: Callable[[list[Any]], Any]) -
     if not isinstance(body, dict):
         return
     pools = target.pools()
-    kinds = {
-        "contact_id": [*pools["own"], *pools["foreign"], *pools["missing"]],
-        "deal_id": list(pools["deal"]),
-        "event_id": list(pools["event"]),
-    }
-    for name, pool in kinds.items():
+    kinds = {"contact_id": ("own", "foreign", "missing"), "deal_id": ("deal",), "event_id": ("event",)}
+    for name, of in kinds.items():
         if name in body:
-            if pool:
-                body[name] = draw(pool)
+            if any(pools[kind] for kind in of):
+                body[name] = target.drawn(draw, *of)
             else:
                 del body[name]
     if "contact_name" in body:

@@ -81,7 +81,7 @@ def confine(target: Target, case: Case[Any], draw: Callable[[list[Any]], Any]) -
     path_params = case.path_parameters
     value = path_params.get("lead_id")
     if isinstance(value, int | float) or (isinstance(value, str) and _NUMERIC.match(value)):
-        path_params["lead_id"] = draw([*target.pool("own"), *target.pool("foreign"), *target.pool("missing")])
+        path_params["lead_id"] = target.drawn(draw, "own", "foreign", "missing")
     elif value is not None:
         path_params["lead_id"] = _UNSAFE_IN_PATH.sub("", str(value)) or "x"
 

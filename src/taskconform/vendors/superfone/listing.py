@@ -10,9 +10,11 @@ from typing import Any
 from ...contract import parse_instant
 from ...exchange import Exchange
 from ...findings import Verification
+from ...target import Target
+from .api import list_tasks
 from .model import COMPLETE, REMINDER, LeadModel, ModelTask
 
-__all__ = ["expect_listing", "expect_page_arithmetic", "expect_sorted_by_creation_date"]
+__all__ = ["expect_listing", "expect_page_arithmetic", "expect_sorted_by_creation_date", "lead_as_listed"]
 
 
 def _status_clause(task: ModelTask, shown: Any, last_action: str | None) -> str:
@@ -94,6 +96,16 @@ def expect_sorted_by_creation_date(
         "; ".join(inversions),
         *evidence,
     )
+
+
+def lead_as_listed(target: Target, verify: Verification, lead: Any) -> LeadModel:
+    """The lead's tasks as the whole list shows them, for a model that takes them as given: their order
+    is checked here, since comparing with the model cannot question it."""
+    read_from = len(target.client.journal)
+    rows = list_tasks(target, verify, lead)
+    tolerance = timedelta(seconds=target.settings.clock_tolerance_s)
+    expect_sorted_by_creation_date(verify, rows, tolerance, tuple(target.client.journal[read_from:]))
+    return LeadModel.from_listing(lead, rows)
 
 
 def expect_page_arithmetic(
