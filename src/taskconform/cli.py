@@ -204,7 +204,7 @@ def _mutants(args: argparse.Namespace) -> int:
     if not selected:
         print("taskconform: no mutant's description contains any --mutant TEXT", file=sys.stderr)
         return 2
-    return run_mutants(selected, args.profile, args.workers, args.report_dir)
+    return run_mutants(selected, args.profile, args.workers, args.report_dir, args.concurrency)
 
 
 # What a mutant run fixes, so these selftest options would be silently ignored beside --mutants.

@@ -101,6 +101,7 @@ class _Job:
     mutant: Mutant | None  # None: the faithful sandbox, the control run
     vendors: tuple[str, ...]
     on: datetime  # the date both the suite's and the sandbox's clocks read
+    concurrency: int  # the run's --concurrency
 
 
 def _judge(job: _Job, profile: str, run_dir: Path) -> int:
@@ -112,7 +113,7 @@ def _judge(job: _Job, profile: str, run_dir: Path) -> int:
             print(f"the mutated module does not load: {type(exc).__name__}: {exc}")
             return _DOES_NOT_LOAD
     with time_machine.travel(job.on, tick=True):
-        return judged_run(profile, run_dir, only=job.vendors)
+        return judged_run(profile, run_dir, only=job.vendors, concurrency=job.concurrency)
 
 
 def _judge_all(jobs: list[_Job], profile: str, workers: int, runs: Path) -> list[tuple[Path, int, float]]:
@@ -132,14 +133,17 @@ def _conforms(run_dir: Path, code: int) -> bool:
 
 
 def _judged_again_on_leap_day(
-    outcomes: list[MutantOutcome], profile: str, workers: int, runs: Path
+    outcomes: list[MutantOutcome], profile: str, workers: int, runs: Path, concurrency: int
 ) -> list[MutantOutcome]:
     """Survivors judged again with both clocks on ``LEAP_DAY``: what kills them there kills them."""
     again = [o for o in outcomes if o.result in ("survived", "equivalent", "not-killed")]
     if not again:
         return outcomes
     vendors = tuple(sorted({o.mutant.vendor for o in again}))
-    jobs = [_Job(None, vendors, LEAP_DAY), *(_Job(o.mutant, (o.mutant.vendor,), LEAP_DAY) for o in again)]
+    jobs = [
+        _Job(None, vendors, LEAP_DAY, concurrency),
+        *(_Job(o.mutant, (o.mutant.vendor,), LEAP_DAY, concurrency) for o in again),
+    ]
     control, *judged = _judge_all(jobs, profile, workers, runs)
     if not _conforms(*control[:2]):
         print(
@@ -237,14 +241,19 @@ def _print(summaries: list[dict[str, Any]], outcomes: list[MutantOutcome], run: 
     print(f"{run}; score = killed / (killed + survivors not equivalent), bar {REQUIRED_SCORE:.0%}")
 
 
-def run_mutants(selected: list[Mutant], profile: str, workers: int, report_dir: Path) -> int:
+def run_mutants(
+    selected: list[Mutant], profile: str, workers: int, report_dir: Path, concurrency: int
+) -> int:
     """Judge ``selected`` on ``FIRST_DAY`` and, those that survive, on ``LEAP_DAY``; 0 when every survivor is
     decided, no listed mutant is killed and every vendor's score reaches the bar. Each pass starts with a
     control run of the faithful sandbox: a kill means something only where it conforms."""
     started = time.perf_counter()
     vendors = tuple(sorted({m.vendor for m in selected}))
     control, *judged = _judge_all(
-        [_Job(None, vendors, FIRST_DAY), *(_Job(m, (m.vendor,), FIRST_DAY) for m in selected)],
+        [
+            _Job(None, vendors, FIRST_DAY, concurrency),
+            *(_Job(m, (m.vendor,), FIRST_DAY, concurrency) for m in selected),
+        ],
         profile,
         workers,
         report_dir / "runs",
@@ -255,12 +264,14 @@ def run_mutants(selected: list[Mutant], profile: str, workers: int, report_dir: 
         )
         return 1
     outcomes = [_outcome(mutant, *run) for mutant, run in zip(selected, judged, strict=True)]
-    outcomes = _judged_again_on_leap_day(outcomes, profile, workers, report_dir / "runs-leap-day")
+    leap_day = report_dir / "runs-leap-day"
+    outcomes = _judged_again_on_leap_day(outcomes, profile, workers, leap_day, concurrency)
     wall_s = time.perf_counter() - started
     summaries = [_vendor_summary(vendor, outcomes) for vendor in vendors]
     report_dir.mkdir(parents=True, exist_ok=True)
     page = {
         "profile": profile,
+        "concurrency": concurrency,
         "summaries": summaries,
         "wall_s": round(wall_s, 1),
         "outcomes": [{**asdict(o), "description": o.mutant.description} for o in outcomes],
@@ -276,5 +287,5 @@ def run_mutants(selected: list[Mutant], profile: str, workers: int, report_dir: 
         proven=_proven(summaries),
     )
     (report_dir / "mutants.html").write_text(html, encoding="utf-8")
-    _print(summaries, outcomes, f"{profile} profile, wall time {wall_s:.0f} s")
+    _print(summaries, outcomes, f"{profile} profile, --concurrency {concurrency}, wall time {wall_s:.0f} s")
     return 0 if _proven(summaries) else 1

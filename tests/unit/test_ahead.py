@@ -6,6 +6,7 @@ them only where the batch left the record unchanged."""
 
 from __future__ import annotations
 
+import random
 import re
 import threading
 import time
@@ -256,6 +257,23 @@ def test_once_the_run_stops_a_lane_runs_no_further_test() -> None:
     with pytest.raises(RunStopped):
         lanes.take_over("after", None)
     assert ran == []
+
+
+def test_a_generated_request_addresses_the_same_kind_of_record_in_any_lane() -> None:
+    target = _target(FakeSuperfone(), leads=[1001, 1002, 1003, 1004, 1005, 1006])
+    kinds = ("own", "foreign", "missing")
+
+    def kind_of(record: Any) -> str:
+        return next(kind for kind in kinds if record in target.pool(kind, lane=False))
+
+    for seed in range(40):
+        alone = target.drawn(random.Random(seed).choice, *kinds)
+        with target.test_of_its_own(WorkerSlot(1, 3)):
+            in_a_lane = target.drawn(random.Random(seed).choice, *kinds)
+            lane_leads = target.pool("own")
+        assert lane_leads == (1002, 1005)
+        assert kind_of(in_a_lane) == kind_of(alone)
+        assert kind_of(in_a_lane) != "own" or in_a_lane in lane_leads
 
 
 def test_as_many_lanes_as_requests_in_flight_with_two_records_of_each_kind_each() -> None:
