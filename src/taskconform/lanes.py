@@ -20,7 +20,6 @@ writes but those of its lane, in order.
 
 from __future__ import annotations
 
-import ast
 import functools
 import threading
 from collections.abc import Callable, Iterable, Sequence
@@ -31,6 +30,7 @@ from typing import Any
 from .errors import ConfigError
 from .exchange import Exchange
 from .findings import Verification
+from .one_ast_at_a_time import convert_one_at_a_time
 from .target import Target, WorkerSlot
 
 __all__ = ["RECORDS_PER_LANE", "LaneTest", "Lanes", "lane_count"]
@@ -77,24 +77,6 @@ def _records(target: Target, kind: str) -> int:
         return 0
 
 
-_PARSING = threading.Lock()
-
-
-@functools.cache
-def _parse_one_at_a_time() -> None:
-    """CPython 3.11's ``ast.parse`` is not thread-safe (gh-106905: "AST constructor recursion depth
-    mismatch"), and lanes parse at once: Hypothesis reads the source of each exploration's rules as it
-    starts, pytest reads a test's source to show a failure. One parse at a time, then."""
-    parse = ast.parse
-
-    @functools.wraps(parse)
-    def parse_alone(*args: Any, **kwargs: Any) -> Any:
-        with _PARSING:
-            return parse(*args, **kwargs)
-
-    ast.parse = parse_alone
-
-
 class Lanes:
     """``count`` lanes running ``tests`` from the moment they start (``start``)."""
 
@@ -117,7 +99,7 @@ class Lanes:
 
     def start(self) -> None:
         """Daemon threads: a run that stops early (the target went down) does not wait for them."""
-        _parse_one_at_a_time()
+        convert_one_at_a_time()
         for lane, tests in enumerate(self._dealt):
             share = WorkerSlot(lane, self.count)
             run = functools.partial(self._run_lane, tests, share)

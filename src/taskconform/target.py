@@ -238,14 +238,17 @@ class Target:
                 self._thread.touched, self._thread.lane = None, None
 
     def at_once(self, calls: Sequence[Callable[[], R]]) -> list[R]:
-        """Each call on a thread of its own, started together (a race the test provokes on purpose,
-        so no slot of the concurrency limit is waited for): their exchanges are the current test's."""
+        """Each call on a thread of its own, all let go at one moment (a race the test provokes on
+        purpose, so no slot of the concurrency limit is waited for): their exchanges are the current
+        test's."""
         journal, touched, lane = self.client.journal, self.touched, self.share
+        together = threading.Barrier(len(calls) or 1, timeout=30)
 
         def as_this_test(call: Callable[[], R]) -> R:
             with self.client.own_journal(journal):
                 self._thread.touched, self._thread.lane = touched, lane
                 try:
+                    together.wait()
                     return call()
                 finally:
                     self._thread.touched, self._thread.lane = None, None
