@@ -202,16 +202,14 @@ class ApiClient:
         return self._journal if own is None else own
 
     @contextmanager
-    def own_journal(
-        self, journal: list[Exchange] | None = None, *, in_a_slot: bool = False
-    ) -> Iterator[list[Exchange]]:
-        """What this thread sends meanwhile goes to a journal of its own (``journal``: one another
-        thread of the same test keeps): a test in a lane, beside other lanes (``lanes``). ``in_a_slot``:
-        each of its requests also takes a slot of the concurrency limit, which the lanes share."""
-        self._thread.journal = [] if journal is None else journal
+    def own_journal(self, journal: list[Exchange], *, in_a_slot: bool) -> Iterator[None]:
+        """What this thread sends meanwhile goes to ``journal`` (a test in a lane, beside other lanes:
+        ``lanes``; the threads of one test share it). ``in_a_slot``: each of its requests also takes a
+        slot of the concurrency limit, which the lanes share."""
+        self._thread.journal = journal
         self._thread.in_a_slot = in_a_slot
         try:
-            yield self._thread.journal
+            yield
         finally:
             self._thread.journal = None
             self._thread.in_a_slot = False

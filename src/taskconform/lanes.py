@@ -88,7 +88,6 @@ class Lanes:
         stopping: Callable[[], bool],
     ) -> None:
         self.count = count
-        self.planned = frozenset(test.key for test in tests)
         self._new_verification = new_verification
         self._stopping = stopping
         self._outcomes: dict[str, Future[_Outcome]] = {test.key: Future() for test in tests}

@@ -205,15 +205,14 @@ def pytest_collection_finish(session: pytest.Session) -> None:
     config = session.config
     if RUN_STATE in config.stash:
         collected: dict[str, int] = {}
+        state = config.stash[RUN_STATE]
         for item in session.items:
             marker = item.get_closest_marker("vendor")
             if marker is not None and item.get_closest_marker("clause") is not None:
                 collected[marker.args[0]] = collected.get(marker.args[0], 0) + 1
-        config.stash[_COLLECTED] = collected
-        state = config.stash[RUN_STATE]
-        for item in session.items:
             if isinstance(item, pytest.Function):
                 state.collected.setdefault(item.function, []).append(_params(item))
+        config.stash[_COLLECTED] = collected
     if not hasattr(config, "workerinput") and not _xdist_controller(config):
         drawer = _drawer(config, tests_here=True)
         if drawer is not None:
@@ -371,9 +370,11 @@ def _lanes(session: pytest.Session, state: RunState) -> Lanes | None:
         except (ConfigError, InfrastructureError):
             return None  # its first test meets that again, in turn, and reports it
     count = lane_count(state.concurrency, targets.values())
-    tests = [_lane_test(item, state, targets) for item in session.items]
-    if count == 1 or None in tests:
+    if count == 1:
         return None
+    tests = [_lane_test(item, state, targets) for item in session.items]
+    if None in tests:
+        return None  # every test runs in a lane, or none does
 
     def stopping() -> bool:
         return bool(session.shouldstop or session.shouldfail)
@@ -465,7 +466,7 @@ def _record(item: pytest.Item, call: pytest.CallInfo[None], state: RunState) -> 
     record.backoffs = {str(status): n for status, n in sorted(counts.backoffs.items())}
     record.backoff_wait_s = round(counts.backoff_wait_s, 3)
     record.concurrency_changes = state.drain_concurrency_changes()
-    record.lanes = state.lanes.count if state.lanes is not None and item.nodeid in state.lanes.planned else 1
+    record.lanes = state.lanes.count if state.lanes is not None else 1
     record.findings = [f.to_dict(state.redactor) for f in verification.warnings] if verification else []
     if call.excinfo is None:
         return record

@@ -230,10 +230,24 @@ class Target:
         """This thread's exchanges meanwhile belong to a test of its own, in a lane beside others: its
         journal and the records it touched, which its test takes over (``take_over``); it writes only
         to the lane's share of the records, and each request takes a slot of the concurrency limit."""
-        with self.client.own_journal(in_a_slot=True) as journal:
-            self._thread.touched, self._thread.lane = {}, lane
+        with self._as_test([], {}, lane, in_a_slot=True) as own:
+            yield own
+
+    @contextmanager
+    def _as_test(
+        self,
+        journal: list[Exchange],
+        touched: dict[int, tuple[Exchange, Any]],
+        lane: WorkerSlot,
+        *,
+        in_a_slot: bool,
+    ) -> Iterator[tuple[list[Exchange], dict[int, tuple[Exchange, Any]]]]:
+        """This thread's exchanges meanwhile go to ``journal`` and ``touched``, and it writes to
+        ``lane``'s share of the records."""
+        with self.client.own_journal(journal, in_a_slot=in_a_slot):
+            self._thread.touched, self._thread.lane = touched, lane
             try:
-                yield journal, self._thread.touched
+                yield journal, touched
             finally:
                 self._thread.touched, self._thread.lane = None, None
 
@@ -245,13 +259,9 @@ class Target:
         together = threading.Barrier(len(calls) or 1, timeout=30)
 
         def as_this_test(call: Callable[[], R]) -> R:
-            with self.client.own_journal(journal):
-                self._thread.touched, self._thread.lane = touched, lane
-                try:
-                    together.wait()
-                    return call()
-                finally:
-                    self._thread.touched, self._thread.lane = None, None
+            with self._as_test(journal, touched, lane, in_a_slot=False):
+                together.wait()
+                return call()
 
         with ThreadPoolExecutor(max_workers=len(calls) or 1) as pool:
             return list(pool.map(as_this_test, calls))

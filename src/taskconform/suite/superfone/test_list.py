@@ -15,7 +15,6 @@ from taskconform.target import Target
 from taskconform.vendors.superfone.api import complete_task, create_task, list_page, list_pages, list_tasks
 from taskconform.vendors.superfone.listing import (
     expect_listing,
-    expect_sorted_by_creation_date,
     lead_as_listed,
 )
 from taskconform.vendors.superfone.model import LeadModel
@@ -83,12 +82,9 @@ def test_every_page_size_slices_the_same_list(
     lead = superfone.pool("own")[0]
     _ensure_tasks(superfone, verify, lead, 8)
     read_from = len(superfone.client.journal)
-    listing = list_tasks(superfone, verify, lead)
+    model = lead_as_listed(superfone, verify, lead)
     reference_reads = tuple(superfone.client.journal[read_from:])
-    tolerance = timedelta(seconds=superfone.settings.clock_tolerance_s)
-    expect_sorted_by_creation_date(verify, listing, tolerance, reference_reads)
-    model = LeadModel.from_listing(lead, listing)
-    reference = [task.get("id") for task in listing]
+    reference = [task.id for task in model.tasks]
     total = len(reference)
     for size in run_state.profile.page_sizes:
         walked = _walk_until_a_page_breaks(superfone, verify, model, lead, size, total, reference_reads)
