@@ -137,6 +137,13 @@ def positive_int(where: str, value: Any) -> int:
     return value
 
 
+def race_size(where: str, value: Any) -> int:
+    size = positive_int(where, value)
+    if size < 2:
+        raise ConfigError(f"{where} = {value!r} must be at least 2: a race needs two requests in flight")
+    return size
+
+
 @dataclass(frozen=True)
 class FieldSpec:
     parse: Parser
@@ -199,7 +206,7 @@ class RunSettings:
 RUN_SECTION: Mapping[str, FieldSpec] = {
     "clock_tolerance_s": FieldSpec(positive_number, required=False, default=5.0),
     "request_timeout_s": FieldSpec(positive_number, required=False, default=10.0),
-    "race_concurrency": FieldSpec(positive_int, required=False, default=8),
+    "race_concurrency": FieldSpec(race_size, required=False, default=8),
     "production_hosts": FieldSpec(host_list, required=False, default=()),
 }
 

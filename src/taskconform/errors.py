@@ -7,7 +7,7 @@ and must never be reported as a violation.
 
 from __future__ import annotations
 
-__all__ = ["ConfigError", "InfrastructureError", "NotConfigured", "UsageError"]
+__all__ = ["ConfigError", "InfrastructureError", "NotConfigured", "NotRun", "UsageError"]
 
 
 class UsageError(Exception):
@@ -22,7 +22,12 @@ class InfrastructureError(Exception):
     """The target could not be exercised (unreachable, reset, timed out): exit 3, never a clause failure."""
 
 
-class NotConfigured(Exception):
+class NotRun(Exception):
+    """A check could not do what it is for: its clauses are not run, and say why; what it found before
+    still counts."""
+
+
+class NotConfigured(NotRun):
     """A check needs a record or key the configuration leaves out: its clauses are not run, and say why.
 
     Optional keys exist so a first-time user can start with the few records they have; leaving one

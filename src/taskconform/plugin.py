@@ -25,7 +25,7 @@ from hypothesis.errors import HypothesisException
 from .catalogue import load_catalogue, vendors_checking
 from .config import load_config
 from .drawn_cache import DrawnCache, cache_home
-from .errors import ConfigError, InfrastructureError, NotConfigured
+from .errors import ConfigError, InfrastructureError, NotRun
 from .exchange import Exchange
 from .findings import ContractViolation, Verification
 from .fuzzing import searches
@@ -320,12 +320,15 @@ def target(run_state: RunState, vendor_name: str) -> Target:
 
 @pytest.hookimpl(wrapper=True)
 def pytest_pyfunc_call(pyfuncitem: pytest.Function) -> Generator[None, object, object]:
-    """Findings recorded but not raised by the test body still fail it: no check can be forgotten."""
+    """Findings recorded but not raised by the test body still fail it: no check can be forgotten, not
+    even by a test that then could not go on (``NotRun``)."""
+    verification = pyfuncitem.stash.get(_VERIFY, None)
     try:
         result = yield
-    except NotConfigured as exc:
+    except NotRun as exc:
+        if verification is not None:
+            verification.settle()
         pytest.skip(str(exc))
-    verification = pyfuncitem.stash.get(_VERIFY, None)
     if verification is not None:
         verification.settle()
     return result

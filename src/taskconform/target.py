@@ -25,6 +25,7 @@ from .contract import OperationContract, load_spec_contract
 from .errors import ConfigError, NotConfigured
 from .exchange import Exchange
 from .findings import Verification
+from .races import Race
 
 if TYPE_CHECKING:
     from schemathesis import Case
@@ -251,11 +252,12 @@ class Target:
             finally:
                 self._thread.touched, self._thread.lane = None, None
 
-    def at_once(self, calls: Sequence[Callable[[], R]]) -> list[R]:
+    def at_once(self, calls: Sequence[Callable[[], R]]) -> Race[R]:
         """Each call on a thread of its own, all let go at one moment (a race the test provokes on
         purpose, so no slot of the concurrency limit is waited for): their exchanges are the current
         test's."""
         journal, touched, lane = self.client.journal, self.touched, self.share
+        before = len(journal)
         together = threading.Barrier(len(calls) or 1, timeout=30)
 
         def as_this_test(call: Callable[[], R]) -> R:
@@ -264,7 +266,8 @@ class Target:
                 return call()
 
         with ThreadPoolExecutor(max_workers=len(calls) or 1) as pool:
-            return list(pool.map(as_this_test, calls))
+            results = list(pool.map(as_this_test, calls))
+        return Race(results, journal[before:])
 
     def take_over(self, journal: Sequence[Exchange], touched: Mapping[int, tuple[Exchange, Any]]) -> None:
         """The current test takes over the exchanges its lane made for it."""

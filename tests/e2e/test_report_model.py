@@ -102,6 +102,7 @@ def _failing(tmp_path: Path) -> RunCollector:
         _record("test_page_size", [PAGE_SIZE], [PAGE_SIZE], findings=[finding], backoffs={"429": 2}),
         _record("test_create", [CREATED], [CREATED], created=[["superfone", 1001, 5]]),
         _record("test_autoclose", [AUTOCLOSE], [], skipped="not configured: set lead_assignees"),
+        _record("test_racing_creates", [CREATED], [], skipped="the race was provoked in 0 of 10 rounds"),
     )
 
 
@@ -127,6 +128,11 @@ def test_a_run_with_a_baseline_and_cleanup_matches_the_schema(tmp_path: Path) ->
     lines = collector.summary_lines()
     assert f"  FAIL (known) {PAGE_SIZE}: " in "\n".join(lines)
     assert "cleanup: closed 1 open task(s) the run created (superfone 1001: 5)" in lines
+    assert clauses[CREATED]["verdict"] == "pass"  # what ran of it passed; the console says what did not
+    assert (
+        f"  PART NOT RUN {CREATED}: check test_racing_creates: the race was provoked in 0 of 10 rounds"
+        in lines
+    )
 
 
 def test_no_file_the_writer_writes_holds_a_key(tmp_path: Path) -> None:

@@ -17,18 +17,15 @@ from typing import Any
 import httpx
 import pytest
 
-from taskconform.client import ApiClient
-from taskconform.concurrency import ConcurrencyLimit
-from taskconform.config import RunSettings, VendorTarget
 from taskconform.exchange import Exchange
 from taskconform.findings import ContractViolation, Verification
 from taskconform.lanes import Lanes, LaneTest, RunStopped, lane_count
 from taskconform.probes import send_ahead
-from taskconform.redaction import Redactor
 from taskconform.target import Read, Target, WorkerSlot
 from taskconform.vendors import VENDORS
 
-KEY = "sf-key-ahead-5d1c"
+from .fake_superfone import KEY, superfone_target
+
 LEADS = [1001, 1002]
 
 
@@ -73,23 +70,7 @@ class FakeSuperfone:
 
 
 def _target(server: Any, concurrency: int = 8, leads: list[int] = LEADS) -> Target:
-    vendor = VENDORS["superfone"]
-    client = ApiClient(
-        "http://target.test",
-        vendor.auth,
-        KEY,
-        Redactor({KEY: "SF_KEY"}),
-        transport=httpx.MockTransport(server),
-        concurrency=ConcurrencyLimit(concurrency),
-    )
-    options = {
-        "api_key_env": "SF_KEY",
-        "lead_ids": leads,
-        "missing_lead_ids": [999],
-        "foreign_lead_ids": [2001],
-    }
-    config = VendorTarget("superfone", "http://target.test", options, {"SF_KEY": KEY})
-    return Target(vendor, config, client, RunSettings(), WorkerSlot())
+    return superfone_target(server, leads, concurrency)
 
 
 def _lead(exchange: Exchange) -> str:

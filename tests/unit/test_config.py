@@ -57,6 +57,7 @@ BAD = [
     ),
     ("no vendor", "[run]\nclock_tolerance_s = 3\n", "configures no vendor"),
     ("bad tolerance", GOOD + "\n[run]\nclock_tolerance_s = -1\n", "must be a positive number"),
+    ("race of one", GOOD + "\n[run]\nrace_concurrency = 1\n", "a race needs two requests in flight"),
 ]
 
 

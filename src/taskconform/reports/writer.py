@@ -189,6 +189,12 @@ def _summary_lines(report: Report) -> list[str]:
             if clause.not_run_reason is not None:
                 not_run.setdefault(clause.not_run_reason, []).append(clause.id)
         lines += [f"  NOT-RUN {', '.join(ids)}: {reason}" for reason, ids in not_run.items()]
+        lines += [
+            f"  PART NOT RUN {clause.id}: check {skipped}"
+            for clause in vendor.clauses
+            if clause.verdict != "not-run"
+            for skipped in clause.skipped_checks
+        ]
     if report.cleanup is not None:
         closed = [c for c in report.cleanup if isinstance(c, ClosedTasks) and c.closed]
         total = sum(len(c.closed) for c in closed)

@@ -9,6 +9,7 @@ from typing import Any
 import pytest
 
 from taskconform.findings import Verification
+from taskconform.races import RaceRounds
 from taskconform.session import RunState
 from taskconform.target import Target
 from taskconform.vendors.superfone.api import NON_REMINDER_TYPES, complete_task, create_task, list_tasks
@@ -67,9 +68,10 @@ def test_concurrent_creates_leave_one_open_non_reminder_task(
 ) -> None:
     lead = superfone.pool("own")[-1]
     concurrency = superfone.settings.race_concurrency
-    for _ in range(run_state.profile.race_rounds):
+    rounds = RaceRounds(superfone, run_state.profile.race_rounds)
+    for _ in rounds:
         types = [NON_REMINDER_TYPES[i % len(NON_REMINDER_TYPES)] for i in range(concurrency)]
-        superfone.at_once([partial(_create, superfone, verify, lead, t) for t in types])
+        rounds.at_once([partial(_create, superfone, verify, lead, t) for t in types])
         tasks = list_tasks(superfone, verify, lead)
         still_open = [
             t.get("id") for t in tasks if t.get("type") != "REMINDER" and t.get("task_status") == "PENDING"
@@ -89,13 +91,14 @@ def test_concurrent_completes_never_close_the_same_task_twice(
 ) -> None:
     lead = superfone.pool("own")[-1]
     concurrency = superfone.settings.race_concurrency
-    for _ in range(run_state.profile.race_rounds):
+    rounds = RaceRounds(superfone, run_state.profile.race_rounds)
+    for _ in rounds:
         for _ in range(concurrency):
             _create(superfone, verify, lead, "REMINDER")
         open_before = {
             t.get("id") for t in list_tasks(superfone, verify, lead) if t.get("task_status") == "PENDING"
         }
-        answers = superfone.at_once([partial(complete_task, superfone, verify, lead)] * concurrency)
+        answers = rounds.at_once([partial(complete_task, superfone, verify, lead)] * concurrency)
         closed = [a.data().get("id") for a in answers if a.succeeded]
         verify.expect(
             "SF-COMPLETE-PERSISTED",
