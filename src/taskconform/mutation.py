@@ -101,10 +101,9 @@ class _Job:
     mutant: Mutant | None  # None: the faithful sandbox, the control run
     vendors: tuple[str, ...]
     on: datetime  # the date both the suite's and the sandbox's clocks read
-    concurrency: int  # the run's --concurrency
 
 
-def _judge(job: _Job, profile: str, run_dir: Path) -> int:
+def _judge(job: _Job, profile: str, concurrency: int, run_dir: Path) -> int:
     signal.alarm(TIMEOUT_S)  # its default action ends the child: a hang is told apart from a verdict
     if job.mutant is not None:
         try:
@@ -113,16 +112,18 @@ def _judge(job: _Job, profile: str, run_dir: Path) -> int:
             print(f"the mutated module does not load: {type(exc).__name__}: {exc}")
             return _DOES_NOT_LOAD
     with time_machine.travel(job.on, tick=True):
-        return judged_run(profile, run_dir, only=job.vendors, concurrency=job.concurrency)
+        return judged_run(profile, run_dir, only=job.vendors, concurrency=concurrency)
 
 
-def _judge_all(jobs: list[_Job], profile: str, workers: int, runs: Path) -> list[tuple[Path, int, float]]:
+def _judge_all(
+    jobs: list[_Job], profile: str, concurrency: int, workers: int, runs: Path
+) -> list[tuple[Path, int, float]]:
     """Each job's run directory, exit code and duration; the control run's directory is ``control``."""
     run_dirs = [
         runs / (f"{job.mutant.vendor}-{i:04d}" if job.mutant else "control") for i, job in enumerate(jobs)
     ]
     ended = in_forked_children(
-        jobs, lambda job, run_dir: _judge(job, profile, run_dir), run_dirs, profile, workers
+        jobs, lambda job, run_dir: _judge(job, profile, concurrency, run_dir), run_dirs, profile, workers
     )
     return [(run_dir, code, duration) for run_dir, (code, duration) in zip(run_dirs, ended, strict=True)]
 
@@ -140,11 +141,8 @@ def _judged_again_on_leap_day(
     if not again:
         return outcomes
     vendors = tuple(sorted({o.mutant.vendor for o in again}))
-    jobs = [
-        _Job(None, vendors, LEAP_DAY, concurrency),
-        *(_Job(o.mutant, (o.mutant.vendor,), LEAP_DAY, concurrency) for o in again),
-    ]
-    control, *judged = _judge_all(jobs, profile, workers, runs)
+    jobs = [_Job(None, vendors, LEAP_DAY), *(_Job(o.mutant, (o.mutant.vendor,), LEAP_DAY) for o in again)]
+    control, *judged = _judge_all(jobs, profile, concurrency, workers, runs)
     if not _conforms(*control[:2]):
         print(
             f"taskconform: on {LEAP_DAY:%Y-%m-%d} the faithful sandbox does not conform (see {control[0]}): "
@@ -250,11 +248,9 @@ def run_mutants(
     started = time.perf_counter()
     vendors = tuple(sorted({m.vendor for m in selected}))
     control, *judged = _judge_all(
-        [
-            _Job(None, vendors, FIRST_DAY, concurrency),
-            *(_Job(m, (m.vendor,), FIRST_DAY, concurrency) for m in selected),
-        ],
+        [_Job(None, vendors, FIRST_DAY), *(_Job(m, (m.vendor,), FIRST_DAY) for m in selected)],
         profile,
+        concurrency,
         workers,
         report_dir / "runs",
     )

@@ -13,10 +13,7 @@ from taskconform.findings import Verification
 from taskconform.session import RunState
 from taskconform.target import Target
 from taskconform.vendors.superfone.api import complete_task, create_task, list_page, list_pages, list_tasks
-from taskconform.vendors.superfone.listing import (
-    expect_listing,
-    lead_as_listed,
-)
+from taskconform.vendors.superfone.listing import expect_listing, lead_as_listed
 from taskconform.vendors.superfone.model import LeadModel
 from taskconform.vendors.superfone.rules import (
     TaskRequest,
